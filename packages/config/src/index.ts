@@ -1,0 +1,1 @@
+export { EnvError, parseEnv, ZBaseEnv, ZPort } from "./env";

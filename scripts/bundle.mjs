@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Bundles a Node entry point (worker, gateway, web server) into one ESM file.
+// Workspace packages (@kubelab/*) are TypeScript sources and get bundled in;
+// every other package stays an import from node_modules.
+//   node scripts/bundle.mjs src/main.ts dist/main.js   (run from the app's folder)
+import { build } from "esbuild";
+
+const [entry, outfile] = process.argv.slice(2);
+if (!entry || !outfile) {
+  console.error("usage: bundle.mjs <entry.ts> <out.js>");
+  process.exit(2);
+}
+
+const externalNodeModules = {
+  name: "external-node-modules",
+  setup(b) {
+    b.onResolve({ filter: /^[^./]|^\.[^./]|^\.\.[^/]/ }, (args) => {
+      if (args.path.startsWith("@kubelab/")) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: true,
+  logLevel: "warning",
+  plugins: [externalNodeModules],
+});

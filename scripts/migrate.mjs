@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Applies pending migrations to DATABASE_URL (creating the database if needed).
+// Used by `npm start`, `npm test`, the compose `migrate` service and the
+// Kubernetes migration Job.
+import { applyMigrations, ensureDatabase } from "./lib/migrate.mjs";
+
+const url = process.env.DATABASE_URL;
+if (!url) {
+  console.error("DATABASE_URL is not set");
+  process.exit(2);
+}
+try {
+  await ensureDatabase(url);
+  const applied = await applyMigrations(url, { log: (line) => console.log(line) });
+  console.log(applied.length ? `${applied.length} migration(s) applied` : "database is up to date");
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}

@@ -1,0 +1,27 @@
+import { defineConfig } from "vitest/config";
+
+// Two layers: unit tests (`*.test.ts`, no I/O) and integration tests
+// (`*.int.test.ts`, against the real PostgreSQL and Redis that `npm test` provides).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["{apps,packages,scripts,bench}/**/*.test.{ts,mjs}"],
+          exclude: ["**/*.int.test.*", "**/node_modules/**", "**/e2e/**", "**/.next/**", "**/dist/**"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["{apps,packages,scripts,infra}/**/*.int.test.{ts,mjs}"],
+          exclude: ["**/node_modules/**", "**/.next/**", "**/dist/**"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
