@@ -1,0 +1,8 @@
+/**
+ * API machinery libraries for the simulated apiserver and its clients: pure functions over
+ * plain JSON, no simulation state. See each module for its Kubernetes source.
+ */
+export * from "./field-errors";
+export * from "./resources";
+export * from "./status";
+export * from "./types";
