@@ -38,6 +38,12 @@ export interface ConnectionRefused extends Message {
   readonly original: Message;
 }
 
+/** What a component receives when a component it `connect`ed to crashes. */
+export interface ConnectionClosed extends Message {
+  readonly verb: "CONNECTION-CLOSED";
+  readonly peer: string;
+}
+
 /** What a handler may do. One object, reused for every dispatch: never keep it in state. */
 export interface Context {
   /** Current virtual time, ms since the cluster epoch. */
@@ -47,11 +53,18 @@ export interface Context {
   /** Unix ms of the cluster epoch (for timestamps). */
   readonly epochMs: number;
   /** Send a message; it is delivered after the network latency. */
-  send(to: string, msg: Message, options?: SendOptions): void;
+  send<M extends Message>(to: string, msg: M, options?: SendOptions): void;
   /** Set a timer that fires `delayMs` from now; returns its id (for `cancelTimer`). */
   setTimer(delayMs: number, timer: Timer): number;
   /** Cancel a pending timer (no effect if it already fired). */
   cancelTimer(id: number): void;
+  /**
+   * Hold a connection to another component (a TCP connection, an HTTP/2 stream): if that
+   * component crashes, this one receives a `CONNECTION-CLOSED` message naming it.
+   */
+  connect(to: string): void;
+  /** Forget a connection made with `connect`. */
+  disconnect(to: string): void;
   /** A float in [0, 1) from the simulation's seeded generator. */
   random(): number;
   /** An integer in [0, n) from the simulation's seeded generator. */

@@ -1,6 +1,14 @@
 /** The simulation core: clock, generator, event queue, component runtime, trace, snapshots. */
 export { deepClone, deepEqual } from "./clone";
-export type { ComponentBehavior, ConnectionRefused, Context, Message, SendOptions, Timer } from "./component";
+export type {
+  ComponentBehavior,
+  ConnectionClosed,
+  ConnectionRefused,
+  Context,
+  Message,
+  SendOptions,
+  Timer,
+} from "./component";
 export { defineBehavior } from "./component";
 export type { QueuedEvent } from "./event-queue";
 export type { PrngState } from "./prng";

@@ -13,6 +13,8 @@ export interface ComponentRecord {
   /** Incremented on every stop, so events meant for a previous life are dropped. */
   inc: number;
   state: unknown;
+  /** Components holding a connection to this one: told with CONNECTION-CLOSED when it stops. */
+  connected: Record<string, true>;
 }
 
 /** Network model: latency per (sender kind → receiver kind) and cut links. */
@@ -146,7 +148,7 @@ export class Simulation {
   addComponent(id: string, kind: string, state: unknown): void {
     if (this.state.components[id]) throw new Error(`component ${id} already exists`);
     this.behavior(kind);
-    const rec: ComponentRecord = { id, kind, up: true, inc: 0, state };
+    const rec: ComponentRecord = { id, kind, up: true, inc: 0, state, connected: {} };
     this.state.components[id] = rec;
     this.startRecord(rec);
   }
@@ -197,7 +199,7 @@ export class Simulation {
   }
 
   /** Inject a message from outside (usually from a mailbox) at the current time. */
-  inject(from: string, to: string, msg: Message, options?: SendOptions): void {
+  inject<M extends Message>(from: string, to: string, msg: M, options?: SendOptions): void {
     this.enqueueMessage(from, to, msg, options);
   }
 
@@ -336,6 +338,18 @@ export class Simulation {
     return id;
   }
 
+  /** @internal Register `from` as connected to `to`. */
+  connect(from: string, to: string): void {
+    const rec = this.state.components[to];
+    if (rec?.up) rec.connected[from] = true;
+  }
+
+  /** @internal Drop the connection registration. */
+  disconnect(from: string, to: string): void {
+    const rec = this.state.components[to];
+    if (rec) delete rec.connected[from];
+  }
+
   /** @internal Cancel a timer. */
   cancelTimer(id: number): void {
     this.state.cancelled[id] = true;
@@ -407,7 +421,7 @@ class MutableContext implements Context {
   get epochMs(): number {
     return this.sim.state.epochMs;
   }
-  send(to: string, msg: Message, options?: SendOptions): void {
+  send<M extends Message>(to: string, msg: M, options?: SendOptions): void {
     this.sim.enqueueMessage(this.self, to, msg, options);
   }
   setTimer(delayMs: number, timer: Timer): number {
@@ -415,6 +429,12 @@ class MutableContext implements Context {
   }
   cancelTimer(id: number): void {
     this.sim.cancelTimer(id);
+  }
+  connect(to: string): void {
+    this.sim.connect(this.self, to);
+  }
+  disconnect(to: string): void {
+    this.sim.disconnect(this.self, to);
   }
   random(): number {
     return nextFloat(this.sim.state.prng);
