@@ -3,6 +3,9 @@
  * plain JSON, no simulation state. See each module for its Kubernetes source.
  */
 export * from "./field-errors";
+export * from "./quantity";
 export * from "./resources";
+export * from "./selectors";
 export * from "./status";
 export * from "./types";
+export * from "./validation/names";

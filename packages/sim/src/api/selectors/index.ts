@@ -1,0 +1,3 @@
+/** Label and field selectors. */
+export * from "./field-selector";
+export * from "./label-selector";
