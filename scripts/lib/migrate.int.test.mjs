@@ -25,9 +25,11 @@ async function describeSchema(url) {
   try {
     const q = async (sql) => (await client.query(sql)).rows.map((r) => Object.values(r).join("|")).sort();
     return {
-      columns: await q(`select table_name, column_name, data_type, udt_name, is_nullable, coalesce(column_default,'')
+      columns:
+        await q(`select table_name, column_name, data_type, udt_name, is_nullable, coalesce(column_default,'')
                         from information_schema.columns where table_schema='public' and table_name <> '_kubelab_migrations'`),
-      constraints: await q(`select conrelid::regclass::text, conname, pg_get_constraintdef(oid) from pg_constraint
+      constraints:
+        await q(`select conrelid::regclass::text, conname, pg_get_constraintdef(oid) from pg_constraint
                             where connamespace='public'::regnamespace and conrelid::regclass::text <> '"_kubelab_migrations"'
                             and conrelid::regclass::text <> '_kubelab_migrations'`),
       indexes: await q(`select tablename, indexname, indexdef from pg_indexes where schemaname='public'
@@ -58,9 +60,10 @@ describe("migrations", () => {
       "--exit-code",
       "--script",
     ]);
-    expect(diff.stdout + diff.stderr, "schema.prisma changed: run `npm run db:migration -- <name>`").not.toMatch(
-      /CREATE|ALTER|DROP/,
-    );
+    expect(
+      diff.stdout + diff.stderr,
+      "schema.prisma changed: run `npm run db:migration -- <name>`",
+    ).not.toMatch(/CREATE|ALTER|DROP/);
     expect(diff.status).toBe(0);
   });
 
@@ -71,7 +74,14 @@ describe("migrations", () => {
     await ensureDatabase(fromSchema);
     await applyMigrations(fromMigrations);
 
-    const script = runPrisma(["migrate", "diff", "--from-empty", "--to-schema-datamodel", schemaPath, "--script"]);
+    const script = runPrisma([
+      "migrate",
+      "diff",
+      "--from-empty",
+      "--to-schema-datamodel",
+      schemaPath,
+      "--script",
+    ]);
     expect(script.status).toBe(0);
     const client = new pg.Client({ connectionString: fromSchema });
     await client.connect();
@@ -102,9 +112,16 @@ describe("migrations", () => {
     const url = scratchUrl("failing");
     await ensureDatabase(url);
     const dir = mkdtempSync(path.join(tmpdir(), "kubelab-migrations-"));
-    cpSync(path.join(migrationsDir, listMigrations()[0].name), path.join(dir, "0001_first"), { recursive: true });
-    cpSync(path.join(migrationsDir, listMigrations()[0].name), path.join(dir, "0002_broken"), { recursive: true });
-    writeFileSync(path.join(dir, "0002_broken/migration.sql"), 'CREATE TABLE "Half" (id int);\nSELECT nonsense();');
+    cpSync(path.join(migrationsDir, listMigrations()[0].name), path.join(dir, "0001_first"), {
+      recursive: true,
+    });
+    cpSync(path.join(migrationsDir, listMigrations()[0].name), path.join(dir, "0002_broken"), {
+      recursive: true,
+    });
+    writeFileSync(
+      path.join(dir, "0002_broken/migration.sql"),
+      'CREATE TABLE "Half" (id int);\nSELECT nonsense();',
+    );
     await expect(applyMigrations(url, { dir })).rejects.toThrow(/0002_broken failed/);
     const client = new pg.Client({ connectionString: url });
     await client.connect();

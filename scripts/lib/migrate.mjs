@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { root } from "./prisma.mjs";
+import { root } from "./paths.mjs";
 
 export const migrationsDir = path.join(root, "prisma/migrations");
 const LOCK_KEY = 727_274_001; // arbitrary, constant: "kubelab migrations"
@@ -66,20 +66,28 @@ export async function applyMigrations(url, { dir = migrationsDir, log = () => {}
     await client.query(`create table if not exists "_kubelab_migrations" (
       name text primary key, checksum text not null, applied_at timestamptz not null default now())`);
     const done = new Map(
-      (await client.query(`select name, checksum from "_kubelab_migrations"`)).rows.map((r) => [r.name, r.checksum]),
+      (await client.query(`select name, checksum from "_kubelab_migrations"`)).rows.map((r) => [
+        r.name,
+        r.checksum,
+      ]),
     );
     for (const m of listMigrations(dir)) {
       const previous = done.get(m.name);
       if (previous !== undefined) {
         if (previous !== m.checksum) {
-          throw new Error(`migration ${m.name} was changed after it was applied; add a new migration instead`);
+          throw new Error(
+            `migration ${m.name} was changed after it was applied; add a new migration instead`,
+          );
         }
         continue;
       }
       await client.query("begin");
       try {
         await client.query(m.sql);
-        await client.query(`insert into "_kubelab_migrations" (name, checksum) values ($1, $2)`, [m.name, m.checksum]);
+        await client.query(`insert into "_kubelab_migrations" (name, checksum) values ($1, $2)`, [
+          m.name,
+          m.checksum,
+        ]);
         await client.query("commit");
       } catch (error) {
         await client.query("rollback");

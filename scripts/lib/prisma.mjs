@@ -3,9 +3,9 @@
 // satisfies the check without a download (see STACK-NOTES).
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { root } from "./paths.mjs";
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export { root };
 export const schemaPath = path.join(root, "prisma/schema.prisma");
 
 /** Runs `prisma <args>` from the repository root; returns { status, stdout, stderr }. */

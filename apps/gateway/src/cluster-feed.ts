@@ -28,7 +28,11 @@ export class ClusterFeed {
    * Adds a subscriber that resumes after `lastEventId` (exclusive): retained
    * entries it missed are replayed from the stream first, then live ones follow.
    */
-  async subscribe(subscriber: FeedSubscriber, lastEventId: string | undefined, history: Redis): Promise<void> {
+  async subscribe(
+    subscriber: FeedSubscriber,
+    lastEventId: string | undefined,
+    history: Redis,
+  ): Promise<void> {
     this.subscribers.add(subscriber);
     await this.start(history);
     let delivered = lastEventId;
@@ -77,9 +81,15 @@ export class ClusterFeed {
   private async loop(): Promise<void> {
     while (this.running) {
       try {
-        const result = (await this.reader.xread("COUNT", 1_000, "BLOCK", 5_000, "STREAMS", this.key, this.position)) as
-          | [string, [string, string[]][]][]
-          | null;
+        const result = (await this.reader.xread(
+          "COUNT",
+          1_000,
+          "BLOCK",
+          5_000,
+          "STREAMS",
+          this.key,
+          this.position,
+        )) as [string, [string, string[]][]][] | null;
         if (!result) continue;
         for (const [, entries] of result) {
           for (const [id, fields] of entries) {

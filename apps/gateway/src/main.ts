@@ -1,5 +1,14 @@
 import { createServer } from "node:http";
-import { createLogger, createMetrics, createPgPool, createRedis, listenUntilSignal, postgresCheck, redisCheck, withOps } from "@kubelab/ops";
+import {
+  createLogger,
+  createMetrics,
+  createPgPool,
+  createRedis,
+  listenUntilSignal,
+  postgresCheck,
+  redisCheck,
+  withOps,
+} from "@kubelab/ops";
 import { env } from "./env";
 import { createSocketServer } from "./socket-server";
 
@@ -9,7 +18,8 @@ const metrics = createMetrics("gateway");
 const history = createRedis(env.REDIS_URL, { name: "gateway-history" });
 const probeRedis = createRedis(env.REDIS_URL, { name: "gateway-probe", offlineQueue: false });
 const pool = createPgPool(env.DATABASE_URL, 2);
-for (const r of [history, probeRedis]) r.on("error", (error) => logger.debug({ err: error.message }, "redis"));
+for (const r of [history, probeRedis])
+  r.on("error", (error) => logger.debug({ err: error.message }, "redis"));
 
 const server = createServer(
   withOps({ logger, metrics, checks: [postgresCheck(pool), redisCheck(probeRedis)] }, (_req, res) => {

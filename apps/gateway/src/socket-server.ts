@@ -68,7 +68,8 @@ export function createSocketServer(options: SocketServerOptions) {
       return refuse(socket, 401, `ticket ${verdict.error}`);
     }
     const lastEventId = url.searchParams.get("lastEventId") ?? undefined;
-    if (lastEventId !== undefined && !/^\d+-\d+$/.test(lastEventId)) return refuse(socket, 401, "bad lastEventId");
+    if (lastEventId !== undefined && !/^\d+-\d+$/.test(lastEventId))
+      return refuse(socket, 401, "bad lastEventId");
     wss.handleUpgrade(req, socket, head, (ws) => {
       metrics.websocketConnections.inc();
       alive.set(ws, true);

@@ -21,12 +21,18 @@ const connection = createRedis(env.REDIS_URL, { name: "worker-bull" });
 const probeRedis = createRedis(env.REDIS_URL, { name: "worker-probe", offlineQueue: false });
 const pool = createPgPool(env.DATABASE_URL);
 const db = createDatabase(env.DATABASE_URL);
-for (const r of [connection, probeRedis]) r.on("error", (error) => logger.debug({ err: error.message }, "redis"));
+for (const r of [connection, probeRedis])
+  r.on("error", (error) => logger.debug({ err: error.message }, "redis"));
 
 let jobs: JobWorkers | undefined;
 const server = createServer(
   withOps(
-    { logger, metrics, checks: [postgresCheck(pool), redisCheck(probeRedis)], beforeScrape: async () => jobs?.refreshQueueDepth() },
+    {
+      logger,
+      metrics,
+      checks: [postgresCheck(pool), redisCheck(probeRedis)],
+      beforeScrape: async () => jobs?.refreshQueueDepth(),
+    },
     (_req, res) => {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
     },

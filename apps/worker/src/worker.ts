@@ -50,7 +50,9 @@ export async function startJobWorkers(deps: {
       ),
   );
   for (const worker of workers) {
-    worker.on("failed", (job, error) => logger.warn({ job: job?.name, id: job?.id, err: error }, "job failed"));
+    worker.on("failed", (job, error) =>
+      logger.warn({ job: job?.name, id: job?.id, err: error }, "job failed"),
+    );
     worker.on("error", (error) => logger.error({ err: error }, "worker error"));
   }
   await queues.schedule("purge-expired-guests", "maintenance.purge-expired-guests", HOUR_MS, {});
@@ -61,7 +63,8 @@ export async function startJobWorkers(deps: {
     refreshQueueDepth: async () => {
       for (const name of QUEUES) {
         const counts = await queues.queue(name).getJobCounts("waiting", "active", "delayed", "failed");
-        for (const [state, value] of Object.entries(counts)) metrics.queueDepth.set({ queue: name, state }, value);
+        for (const [state, value] of Object.entries(counts))
+          metrics.queueDepth.set({ queue: name, state }, value);
       }
     },
     close: async () => {

@@ -22,7 +22,9 @@ export function parseEnv<S extends z.ZodType>(
 ): z.infer<S> {
   const result = schema.safeParse(source);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`,
+  );
   throw new EnvError(app, problems);
 }
 

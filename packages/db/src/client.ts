@@ -8,6 +8,10 @@ export type Database = InstanceType<typeof PrismaClient>;
  * native query engine is needed). One per process.
  */
 export function createDatabase(url: string, options: { max?: number } = {}): Database {
-  const adapter = new PrismaPg({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000 });
+  const adapter = new PrismaPg({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+  });
   return new PrismaClient({ adapter });
 }

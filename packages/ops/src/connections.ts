@@ -18,7 +18,12 @@ export function createRedis(url: string, options: { offlineQueue?: boolean; name
 
 /** A small PostgreSQL pool for health probes and raw queries; fails fast when the server is gone. */
 export function createPgPool(url: string, max = 4): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 2_000, idleTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 2_000,
+    idleTimeoutMillis: 10_000,
+  });
   // An idle client that loses its server emits 'error' on the pool; without a
   // listener that would crash the process. The next query reconnects.
   pool.on("error", () => {});

@@ -36,7 +36,8 @@ export function withOps(
   return async (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     const incoming = req.headers[REQUEST_ID_HEADER];
-    const requestId = typeof incoming === "string" && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    const requestId =
+      typeof incoming === "string" && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const log = ctx.logger.child({ requestId });
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -44,10 +45,18 @@ export function withOps(
     res.on("finish", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = routeLabel(url.pathname);
-      ctx.metrics.httpRequestDuration.observe({ method: req.method ?? "GET", route, status: res.statusCode }, seconds);
+      ctx.metrics.httpRequestDuration.observe(
+        { method: req.method ?? "GET", route, status: res.statusCode },
+        seconds,
+      );
       if (!isProbe || res.statusCode >= 400) {
         log.info(
-          { method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 },
+          {
+            method: req.method,
+            path: url.pathname,
+            status: res.statusCode,
+            ms: Math.round(seconds * 1e4) / 10,
+          },
           "request",
         );
       }
@@ -71,12 +80,17 @@ export function withOps(
 async function answerOps(ctx: OpsContext, pathname: string, res: ServerResponse): Promise<boolean> {
   switch (pathname) {
     case "/healthz":
-      res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }).end("ok\n");
+      res
+        .writeHead(200, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" })
+        .end("ok\n");
       return true;
     case "/readyz": {
       const report = await checkReadiness(ctx.checks);
       res
-        .writeHead(report.status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" })
+        .writeHead(report.status, {
+          "content-type": "text/plain; charset=utf-8",
+          "cache-control": "no-store",
+        })
         .end(report.body);
       return true;
     }

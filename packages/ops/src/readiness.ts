@@ -40,7 +40,9 @@ export async function checkReadiness(checks: ReadinessCheck[]): Promise<Readines
     }),
   );
   const ok = results.every((r) => r.error === undefined);
-  const lines = results.map((r) => (r.error === undefined ? `[+]${r.name} ok` : `[-]${r.name} failed: ${r.error}`));
+  const lines = results.map((r) =>
+    r.error === undefined ? `[+]${r.name} ok` : `[-]${r.name} failed: ${r.error}`,
+  );
   const failed = results.filter((r) => r.error !== undefined).map((r) => r.name);
   lines.push(ok ? "readyz check passed" : `readyz check failed: ${failed.join(", ")} unreachable`);
   return { ok, status: ok ? 200 : 503, body: `${lines.join("\n")}\n` };

@@ -21,7 +21,9 @@ describe("websocket tickets", () => {
 
   it("refuses a forged or altered ticket", () => {
     const ticket = issueTicket(claims, secret);
-    expect(verifyTicket(ticket, "another-secret-of-enough-length!")).toMatchObject({ error: "bad-signature" });
+    expect(verifyTicket(ticket, "another-secret-of-enough-length!")).toMatchObject({
+      error: "bad-signature",
+    });
     const [body, sig] = ticket.split(".");
     const forgedBody = Buffer.from(
       JSON.stringify({ ...JSON.parse(Buffer.from(body ?? "", "base64url").toString()), clusterId: "c2" }),

@@ -1,0 +1,1 @@
+export { humanDuration, translateTimestampSince } from "./printers/human-duration";
