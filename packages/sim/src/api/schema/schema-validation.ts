@@ -106,7 +106,9 @@ function readAt(obj: unknown, instancePath: string): unknown {
  * Validates an object against its kind's OpenAPI schema; returns `Required value` and
  * `Unsupported value` field errors (empty when valid or when no schema is known).
  */
-export function validateAgainstSchema(obj: { apiVersion?: unknown; kind?: unknown }): FieldErrorList {
+export function validateAgainstSchema(value: unknown): FieldErrorList {
+  if (typeof value !== "object" || value === null) return [];
+  const obj = value as { apiVersion?: unknown; kind?: unknown };
   if (typeof obj.apiVersion !== "string" || typeof obj.kind !== "string") return [];
   const fn = validatorFor(obj.apiVersion, obj.kind);
   if (fn === null) return [];
