@@ -26,7 +26,7 @@ import {
   defaultRbacBinding,
   defaultStorageClass,
 } from "./other-groups";
-import type { Obj } from "./util";
+import { child, type Obj } from "./util";
 import {
   defaultCronJob,
   defaultDaemonSet,
@@ -42,7 +42,7 @@ export * from "./workloads";
 
 const DEFAULTERS: Record<string, (o: Obj) => void> = {
   "v1/Pod": defaultPod,
-  "v1/PodTemplate": (o) => defaultPodTemplateSpec((o.template ??= {})),
+  "v1/PodTemplate": (o) => defaultPodTemplateSpec(child(o, "template")),
   "v1/Service": defaultService,
   "v1/Namespace": defaultNamespace,
   "v1/Secret": defaultSecret,
@@ -71,8 +71,9 @@ const DEFAULTERS: Record<string, (o: Obj) => void> = {
 };
 
 /** Applies the real server's defaults for the object's apiVersion/kind, in place. Returns the object. */
-export function applyDefaults<T extends { apiVersion?: unknown; kind?: unknown }>(obj: T): T {
-  const fn = DEFAULTERS[`${String(obj.apiVersion)}/${String(obj.kind)}`];
-  if (fn) fn(obj as Obj);
-  return obj;
+export function applyDefaults(obj: object): Obj {
+  const o = obj as Obj;
+  const fn = DEFAULTERS[`${String(o.apiVersion)}/${String(o.kind)}`];
+  if (fn) fn(o);
+  return o;
 }
