@@ -1,0 +1,439 @@
+import { describe, expect, it } from "vitest";
+import type { KubeObject } from "../api/types";
+import { Simulation } from "../core/simulation";
+import { EtcdErrors } from "../etcd/errors";
+import { controlPlaneBehaviors } from "./control-plane";
+import { ControlPlaneHarness } from "./testing";
+
+const deployment = (name: string, replicas = 1): KubeObject => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name, labels: { app: name } },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name: "nginx", image: "nginx" }] },
+    },
+  },
+});
+
+const pod = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name, labels: { app: "web" } },
+  spec: { containers: [{ name: "c", image: "nginx:1.27" }], ...extra },
+});
+
+const serviceAccount = (ns: string) => ({
+  apiVersion: "v1",
+  kind: "ServiceAccount",
+  metadata: { name: "default", namespace: ns },
+});
+
+function boot(seed = 1, spec = {}): ControlPlaneHarness {
+  return new ControlPlaneHarness({ seed, spec }).boot();
+}
+
+describe("kube-apiserver", () => {
+  it("boots on etcd and creates the default namespaces and system PriorityClasses", () => {
+    const h = boot();
+    const r = h.request("GET", "/api/v1/namespaces");
+    expect(r.code).toBe(200);
+    const list = r.body as { kind: string; metadata: { resourceVersion: string }; items: KubeObject[] };
+    expect(list.kind).toBe("NamespaceList");
+    expect(list.items.map((n) => n.metadata.name).sort()).toEqual([
+      "default",
+      "kube-node-lease",
+      "kube-public",
+      "kube-system",
+    ]);
+    expect(Number(list.metadata.resourceVersion)).toBeGreaterThan(1);
+    const pc = h.request("GET", "/apis/scheduling.k8s.io/v1/priorityclasses/system-node-critical");
+    expect(pc.body).toMatchObject({ kind: "PriorityClass", value: 2000001000 });
+  });
+
+  it("creates, gets and lists a Deployment with uid, creationTimestamp, generation and resourceVersion", () => {
+    const h = boot();
+    const created = h.request("POST", "/apis/apps/v1/namespaces/default/deployments", {
+      body: deployment("web"),
+    });
+    expect(created.code).toBe(201);
+    const obj = created.body as KubeObject;
+    expect(obj.metadata).toMatchObject({ name: "web", namespace: "default", generation: 1 });
+    expect(obj.metadata.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(obj.metadata.creationTimestamp).toMatch(/^2025-01-01T00:00:0\dZ$/);
+    const got = h.request("GET", "/apis/apps/v1/namespaces/default/deployments/web");
+    expect(got.code).toBe(200);
+    expect((got.body as KubeObject).metadata.resourceVersion).toBe(obj.metadata.resourceVersion);
+    const list = h.request("GET", "/apis/apps/v1/namespaces/default/deployments");
+    expect((list.body as { items: KubeObject[] }).items.map((d) => d.metadata.name)).toEqual(["web"]);
+    const again = h.request("POST", "/apis/apps/v1/namespaces/default/deployments", {
+      body: deployment("web"),
+    });
+    expect(again.code).toBe(409);
+    expect(again.body).toMatchObject({
+      reason: "AlreadyExists",
+      message: 'deployments.apps "web" already exists',
+    });
+  });
+
+  it("answers a stale resourceVersion with 409 Conflict and the real message", () => {
+    const h = boot();
+    const created = h.request("POST", "/apis/apps/v1/namespaces/default/deployments", {
+      body: deployment("web"),
+    }).body as KubeObject;
+    const v1 = { ...created, spec: { ...created.spec, replicas: 2 } };
+    const ok = h.request("PUT", "/apis/apps/v1/namespaces/default/deployments/web", { body: v1 });
+    expect(ok.code).toBe(200);
+    expect((ok.body as KubeObject).metadata.generation).toBe(2);
+    const stale = h.request("PUT", "/apis/apps/v1/namespaces/default/deployments/web", {
+      body: { ...created, spec: { ...created.spec, replicas: 5 } },
+    });
+    expect(stale.code).toBe(409);
+    expect(stale.body).toMatchObject({
+      kind: "Status",
+      status: "Failure",
+      reason: "Conflict",
+      code: 409,
+      message:
+        'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again',
+    });
+    const now = h.request("GET", "/apis/apps/v1/namespaces/default/deployments/web").body as KubeObject;
+    expect(now.spec.replicas).toBe(2);
+  });
+
+  it("rejects an invalid name with 422 and field causes, and changes nothing", () => {
+    const h = boot();
+    const r = h.request("POST", "/api/v1/namespaces/default/configmaps", {
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "Bad_Name" } },
+    });
+    expect(r.code).toBe(422);
+    expect(r.body).toMatchObject({
+      reason: "Invalid",
+      details: { causes: [{ field: "metadata.name", reason: "FieldValueInvalid" }] },
+    });
+    expect((r.body as { message: string }).message).toMatch(
+      /^ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/,
+    );
+    const list = h.request("GET", "/api/v1/namespaces/default/configmaps");
+    expect((list.body as { items: unknown[] }).items).toHaveLength(0);
+  });
+
+  it("admits pods: ServiceAccount token volume, default tolerations, priority, QoS, Pending", () => {
+    const h = boot();
+    const denied = h.request("POST", "/api/v1/namespaces/default/pods", { body: pod("p1") });
+    expect(denied.code).toBe(403);
+    expect((denied.body as { message: string }).message).toBe(
+      'pods "p1" is forbidden: error looking up service account default/default: serviceaccount "default" not found',
+    );
+    expect(
+      h.request("POST", "/api/v1/namespaces/default/serviceaccounts", { body: serviceAccount("default") })
+        .code,
+    ).toBe(201);
+    const r = h.request("POST", "/api/v1/namespaces/default/pods", { body: pod("p1") });
+    expect(r.code).toBe(201);
+    const p = r.body as KubeObject;
+    expect(p.spec.serviceAccountName).toBe("default");
+    expect(p.spec.volumes[0].name).toMatch(/^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    expect(p.spec.containers[0].volumeMounts[0]).toMatchObject({
+      mountPath: "/var/run/secrets/kubernetes.io/serviceaccount",
+      readOnly: true,
+    });
+    expect(p.spec.tolerations).toEqual([
+      {
+        key: "node.kubernetes.io/not-ready",
+        operator: "Exists",
+        effect: "NoExecute",
+        tolerationSeconds: 300,
+      },
+      {
+        key: "node.kubernetes.io/unreachable",
+        operator: "Exists",
+        effect: "NoExecute",
+        tolerationSeconds: 300,
+      },
+    ]);
+    expect(p.spec.priority).toBe(0);
+    expect(p.status).toEqual({ phase: "Pending", qosClass: "BestEffort" });
+  });
+
+  it("refuses objects in a missing namespace and new objects in a terminating one", () => {
+    const h = boot();
+    const missing = h.request("POST", "/api/v1/namespaces/nope/configmaps", {
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } },
+    });
+    expect(missing.code).toBe(404);
+    expect((missing.body as { message: string }).message).toBe('namespaces "nope" not found');
+    h.request("POST", "/api/v1/namespaces", {
+      body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "team" } },
+    });
+    const del = h.request("DELETE", "/api/v1/namespaces/team");
+    expect(del.code).toBe(200);
+    expect((del.body as KubeObject).status.phase).toBe("Terminating");
+    h.sim.advanceBy(50);
+    const refused = h.request("POST", "/api/v1/namespaces/team/configmaps", {
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } },
+    });
+    expect(refused.code).toBe(403);
+    expect((refused.body as { message: string }).message).toBe(
+      'configmaps "x" is forbidden: unable to create new content in namespace team because it is being terminated',
+    );
+    const immortal = h.request("DELETE", "/api/v1/namespaces/default");
+    expect(immortal.code).toBe(403);
+  });
+
+  it("generates names from generateName", () => {
+    const h = boot();
+    const r = h.request("POST", "/api/v1/namespaces/default/configmaps", {
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { generateName: "cfg-" } },
+    });
+    expect(r.code).toBe(201);
+    expect((r.body as KubeObject).metadata.name).toMatch(/^cfg-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+
+  it("deletes gracefully, honours finalizers and deletes when the last finalizer goes", () => {
+    const h = boot();
+    h.request("POST", "/api/v1/namespaces/default/serviceaccounts", { body: serviceAccount("default") });
+    h.request("POST", "/api/v1/namespaces/default/pods", { body: pod("bound", { nodeName: "node-1" }) });
+    const graceful = h.request("DELETE", "/api/v1/namespaces/default/pods/bound");
+    expect(graceful.code).toBe(200);
+    expect((graceful.body as KubeObject).metadata.deletionGracePeriodSeconds).toBe(30);
+    expect((graceful.body as KubeObject).metadata.deletionTimestamp).toBeDefined();
+    expect(h.request("GET", "/api/v1/namespaces/default/pods/bound").code).toBe(200);
+    const final = h.request("DELETE", "/api/v1/namespaces/default/pods/bound", {
+      body: { gracePeriodSeconds: 0 },
+    });
+    expect(final.code).toBe(200);
+    expect(h.request("GET", "/api/v1/namespaces/default/pods/bound").code).toBe(404);
+
+    h.request("POST", "/api/v1/namespaces/default/configmaps", {
+      body: {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "held", finalizers: ["example.com/hold"] },
+      },
+    });
+    const marked = h.request("DELETE", "/api/v1/namespaces/default/configmaps/held");
+    expect(marked.code).toBe(200);
+    const held = h.request("GET", "/api/v1/namespaces/default/configmaps/held").body as KubeObject;
+    expect(held.metadata.deletionTimestamp).toBeDefined();
+    const released = h.request("PUT", "/api/v1/namespaces/default/configmaps/held", {
+      body: { ...held, metadata: { ...held.metadata, finalizers: [] } },
+    });
+    expect(released.code).toBe(200);
+    expect(h.request("GET", "/api/v1/namespaces/default/configmaps/held").code).toBe(404);
+
+    h.request("POST", "/apis/apps/v1/namespaces/default/deployments", { body: deployment("web") });
+    const gone = h.request("DELETE", "/apis/apps/v1/namespaces/default/deployments/web");
+    expect(gone.body).toMatchObject({
+      kind: "Status",
+      status: "Success",
+      details: { name: "web", group: "apps", kind: "deployments" },
+    });
+    const fg = h.request("POST", "/apis/apps/v1/namespaces/default/deployments", { body: deployment("fg") });
+    expect(fg.code).toBe(201);
+    const foreground = h.request("DELETE", "/apis/apps/v1/namespaces/default/deployments/fg", {
+      body: { propagationPolicy: "Foreground" },
+    });
+    expect((foreground.body as KubeObject).metadata.finalizers).toEqual(["foregroundDeletion"]);
+  });
+
+  it("pages lists with limit and continue, and filters by label and field selectors", () => {
+    const h = boot();
+    for (let i = 0; i < 7; i++) {
+      h.request("POST", "/api/v1/namespaces/default/configmaps", {
+        body: {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: `cm-${i}`, labels: { parity: i % 2 ? "odd" : "even" } },
+        },
+      });
+    }
+    const names: string[] = [];
+    let cont = "";
+    let pages = 0;
+    do {
+      const r = h.request("GET", "/api/v1/namespaces/default/configmaps", {
+        query: cont ? { limit: "3", continue: cont } : { limit: "3", resourceVersion: "" },
+      });
+      const list = r.body as {
+        metadata: { continue?: string; remainingItemCount?: number };
+        items: KubeObject[];
+      };
+      names.push(...list.items.map((c) => c.metadata.name!));
+      cont = list.metadata.continue ?? "";
+      pages++;
+    } while (cont);
+    expect(names).toEqual(["cm-0", "cm-1", "cm-2", "cm-3", "cm-4", "cm-5", "cm-6"]);
+    expect(pages).toBe(3);
+    const odd = h.request("GET", "/api/v1/namespaces/default/configmaps", {
+      query: { labelSelector: "parity in (odd)" },
+    });
+    expect((odd.body as { items: KubeObject[] }).items.map((c) => c.metadata.name)).toEqual([
+      "cm-1",
+      "cm-3",
+      "cm-5",
+    ]);
+    const byName = h.request("GET", "/api/v1/configmaps", { query: { fieldSelector: "metadata.name=cm-4" } });
+    expect((byName.body as { items: KubeObject[] }).items).toHaveLength(1);
+    const bad = h.request("GET", "/api/v1/pods", { query: { fieldSelector: "spec.foo=bar" } });
+    expect(bad.code).toBe(400);
+    expect((bad.body as { message: string }).message).toBe("field label not supported: spec.foo");
+  });
+
+  it("streams watch events, resumes from a resourceVersion, sends bookmarks", () => {
+    const h = boot(1, { apiServer: { watchCacheCapacity: 10 } });
+    const w = h.send("GET", "/api/v1/namespaces/default/configmaps", {
+      query: { watch: "true", allowWatchBookmarks: "true" },
+    });
+    expect(h.await(w).code).toBe(200);
+    const c = h.request("POST", "/api/v1/namespaces/default/configmaps", {
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" }, data: { k: "1" } },
+    }).body as KubeObject;
+    h.request("PUT", "/api/v1/namespaces/default/configmaps/a", { body: { ...c, data: { k: "2" } } });
+    h.request("DELETE", "/api/v1/namespaces/default/configmaps/a");
+    h.sim.advanceBy(20);
+    expect(h.events(w).map((e) => e.type)).toEqual(["ADDED", "MODIFIED", "DELETED"]);
+    const resumed = h.send("GET", "/api/v1/namespaces/default/configmaps", {
+      query: { watch: "true", resourceVersion: c.metadata.resourceVersion! },
+    });
+    h.await(resumed);
+    h.sim.advanceBy(20);
+    expect(h.events(resumed).map((e) => e.type)).toEqual(["MODIFIED", "DELETED"]);
+    h.sim.advanceBy(61_000);
+    expect(h.events(w).some((e) => e.type === "BOOKMARK")).toBe(true);
+    // Push the first events out of a small watch-cache window, then ask for them.
+    for (let i = 0; i < 12; i++) {
+      h.request("POST", "/api/v1/namespaces/default/configmaps", {
+        body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `fill-${i}` } },
+      });
+    }
+    const tooOld = h.send("GET", "/api/v1/namespaces/default/configmaps", {
+      query: { watch: "true", resourceVersion: c.metadata.resourceVersion! },
+    });
+    h.await(tooOld);
+    h.sim.advanceBy(20);
+    const err = h.events(tooOld)[0]!;
+    expect(err.type).toBe("ERROR");
+    expect(err.object).toMatchObject({ code: 410, reason: "Expired" });
+  });
+
+  it("serves status and scale subresources with their rules", () => {
+    const h = boot();
+    const d = h.request("POST", "/apis/apps/v1/namespaces/default/deployments", {
+      body: deployment("web", 2),
+    }).body as KubeObject;
+    const st = h.request("PUT", "/apis/apps/v1/namespaces/default/deployments/web/status", {
+      body: { ...d, spec: { ...d.spec, replicas: 9 }, status: { replicas: 2, readyReplicas: 1 } },
+    });
+    expect(st.code).toBe(200);
+    const afterStatus = st.body as KubeObject;
+    expect(afterStatus.status).toEqual({ replicas: 2, readyReplicas: 1 });
+    expect(afterStatus.spec.replicas).toBe(2);
+    expect(afterStatus.metadata.generation).toBe(1);
+    const main = h.request("PUT", "/apis/apps/v1/namespaces/default/deployments/web", {
+      body: { ...afterStatus, status: { replicas: 100 } },
+    });
+    expect((main.body as KubeObject).status).toEqual({ replicas: 2, readyReplicas: 1 });
+    const scale = h.request("GET", "/apis/apps/v1/namespaces/default/deployments/web/scale");
+    expect(scale.body).toMatchObject({
+      kind: "Scale",
+      apiVersion: "autoscaling/v1",
+      spec: { replicas: 2 },
+      status: { replicas: 2, selector: "app=web" },
+    });
+    const scaled = h.request("PUT", "/apis/apps/v1/namespaces/default/deployments/web/scale", {
+      body: { spec: { replicas: 4 } },
+    });
+    expect(scaled.body).toMatchObject({ spec: { replicas: 4 } });
+    const now = h.request("GET", "/apis/apps/v1/namespaces/default/deployments/web").body as KubeObject;
+    expect(now.spec.replicas).toBe(4);
+    expect(now.metadata.generation).toBe(2);
+  });
+
+  it("answers what a real apiserver does when etcd loses quorum, and recovers", () => {
+    const h = boot(3);
+    const before = h.request("POST", "/api/v1/namespaces/default/configmaps", {
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "before" } },
+    });
+    expect(before.code).toBe(201);
+    h.sim.stop("etcd-1");
+    h.sim.stop("etcd-2");
+    const write = h.request("POST", "/api/v1/namespaces/default/configmaps", {
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "during" } },
+    });
+    expect(write.code).toBe(500);
+    expect(write.body).toMatchObject({ kind: "Status", status: "Failure", reason: "", code: 500 });
+    expect(Object.values(EtcdErrors)).toContain((write.body as { message: string }).message);
+    const read = h.request("GET", "/api/v1/namespaces/default/configmaps/before");
+    expect(read.code).toBe(500);
+    expect((read.body as { message: string }).message).toBe(EtcdErrors.requestTimedOut);
+    h.sim.start("etcd-1");
+    h.sim.advanceBy(5000);
+    const after = h.request("POST", "/api/v1/namespaces/default/configmaps", {
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "after" } },
+    });
+    expect(after.code).toBe(201);
+    expect(h.request("GET", "/api/v1/namespaces/default/configmaps/before").code).toBe(200);
+  });
+
+  it("keeps serving through the load balancer when one of two apiservers dies; with none, the connection fails", () => {
+    const h = boot(4, { apiServers: 2 });
+    h.sim.stop("kube-apiserver-0");
+    for (let i = 0; i < 4; i++) expect(h.request("GET", "/api/v1/namespaces/default").code).toBe(200);
+    h.sim.stop("kube-apiserver-1");
+    const r = h.request("GET", "/api/v1/namespaces/default");
+    expect(r).toMatchObject({ code: 0, error: "EOF" });
+    h.sim.start("kube-apiserver-0");
+    h.sim.advanceBy(6000);
+    expect(h.request("GET", "/api/v1/namespaces/default").code).toBe(200);
+  });
+
+  it("answers unknown paths and resources with 404 and serves discovery and health", () => {
+    const h = boot();
+    expect(h.request("GET", "/api/v1/widgets").code).toBe(404);
+    const v1 = h.request("GET", "/api/v1");
+    expect(
+      (v1.body as { resources: { name: string }[] }).resources.some((r) => r.name === "pods/status"),
+    ).toBe(true);
+    expect(h.request("GET", "/readyz")).toMatchObject({ code: 200, body: "ok" });
+    expect(h.request("GET", "/version").body).toMatchObject({ gitVersion: "v1.32.0" });
+  });
+
+  it("is deterministic and restores from a snapshot to the same future", () => {
+    const script = (h: ControlPlaneHarness) => {
+      for (let i = 0; i < 5; i++) {
+        h.send("POST", "/api/v1/namespaces/default/configmaps", {
+          body: { apiVersion: "v1", kind: "ConfigMap", metadata: { generateName: "c-" } },
+        });
+        h.sim.advanceBy(3);
+      }
+    };
+    const run = (cut: number | null) => {
+      const h = new ControlPlaneHarness({
+        seed: 9,
+        trace: { enabled: true, limit: 1_000_000, excludeVerbs: [] },
+      });
+      let sim = h.sim;
+      const trace: unknown[] = [];
+      sim.advanceTo(3000);
+      script(h);
+      if (cut !== null) {
+        sim.advanceTo(cut);
+        trace.push(...sim.drainTrace());
+        sim = Simulation.restore(sim.serialize(), controlPlaneBehaviors);
+      }
+      sim.advanceTo(9000);
+      trace.push(...sim.drainTrace());
+      return { trace: JSON.stringify(trace), state: sim.serialize() };
+    };
+    const straight = run(null);
+    for (const cut of [3005, 3020, 5000]) {
+      const r = run(cut);
+      expect(r.trace).toBe(straight.trace);
+      expect(r.state).toBe(straight.state);
+    }
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The HTTP surface of the simulated kube-apiserver: requests and responses as messages that
+ * mirror real HTTP requests (method, path, query, body, user) and responses (status code, body:
+ * the object, a list, or a `Status` on errors, exactly as a real server answers).
+ */
+import type { Message } from "../core/component";
+
+/** The HTTP methods the apiserver serves. A watch is a GET with `?watch=true`. */
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** Who is asking (what authentication established). */
+export interface UserInfo {
+  username: string;
+  groups?: string[];
+  uid?: string;
+}
+
+/** The cluster-admin identity kubeadm's admin.conf uses (client cert O=kubeadm:cluster-admins in 1.29+). */
+export const ADMIN_USER: UserInfo = {
+  username: "kubernetes-admin",
+  groups: ["kubeadm:cluster-admins", "system:authenticated"],
+};
+
+/** An HTTP request. `verb` is the method (it is what the trace shows). */
+export interface ApiRequest extends Message {
+  verb: HttpMethod;
+  /** Correlation id, unique per requesting component. */
+  requestId: number;
+  /** The component that made the request; responses go back to it (through the load balancer). */
+  origin: string;
+  /** E.g. `/api/v1/namespaces/default/pods` or `/apis/apps/v1/namespaces/default/deployments/web`. */
+  path: string;
+  /** Query parameters (`labelSelector`, `fieldSelector`, `limit`, `continue`, `resourceVersion`, `watch`, …). */
+  query?: Record<string, string>;
+  /** The request body (an object for POST/PUT, a patch for PATCH, DeleteOptions for DELETE). */
+  body?: unknown;
+  /** `Content-Type` (PATCH: `application/merge-patch+json`, `application/json-patch+json`, `application/strategic-merge-patch+json`, `application/apply-patch+yaml`). */
+  contentType?: string;
+  user: UserInfo;
+}
+
+/** An HTTP response. `code` 0 means no HTTP response at all (the connection failed: `error`). */
+export interface ApiResponse extends Message {
+  verb: "RESPONSE";
+  requestId: number;
+  code: number;
+  body?: unknown;
+  /** Set when no server answered (connection refused / reset), with the text a Go client prints. */
+  error?: string;
+}
+
+/** One watch event (`metav1.WatchEvent`). */
+export interface WatchEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+  object: unknown;
+}
+
+/** Watch events pushed on an open watch (one HTTP chunk; may carry several events). */
+export interface WatchEventMessage extends Message {
+  verb: "WATCH-EVENT";
+  requestId: number;
+  events: WatchEvent[];
+}
+
+/** The end of a watch stream (timeout, server shutdown, connection lost). */
+export interface WatchClosed extends Message {
+  verb: "WATCH-CLOSED";
+  requestId: number;
+  reason?: string;
+}
+
+/** A client closing one of its watches. */
+export interface WatchCancel extends Message {
+  verb: "WATCH-CANCEL";
+  requestId: number;
+  origin: string;
+}
+
+/** True when the request is a watch (`GET …?watch=true` or `watch=1`). */
+export function isWatchRequest(req: ApiRequest): boolean {
+  const w = req.query?.watch;
+  return req.verb === "GET" && (w === "true" || w === "1");
+}

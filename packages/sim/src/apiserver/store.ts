@@ -1,0 +1,985 @@
+/**
+ * The generic registry store (apiserver `pkg/registry/generic/registry/store.go`) over etcd:
+ * create, get, list, update (with the status and scale subresources), delete (graceful
+ * deletion, finalizers, propagation policy), each as steps that continue when etcd answers.
+ */
+import { invalid, required } from "../api/field-errors";
+import {
+  checkFieldSelector,
+  FieldSelectorError,
+  LabelSelectorError,
+  parseFieldSelector,
+  parseLabelSelector,
+} from "../api/selectors";
+import {
+  newAlreadyExists,
+  newBadRequest,
+  newConflict,
+  newContinueExpired,
+  newGenerateNameConflict,
+  newInvalid,
+  newListExpired,
+  newNotFound,
+  newStorageError,
+  newSuccessStatus,
+} from "../api/status";
+import type { KubeObject, ObjectMeta, Status } from "../api/types";
+
+/** ObjectMeta without kubernetes-types' readonly markers: the registry writes these fields. */
+type Meta = { -readonly [K in keyof ObjectMeta]: ObjectMeta[K] };
+
+function metaOf(o: KubeObject): Meta {
+  return o.metadata as Meta;
+}
+
+import { isDNS1123Label, isDNS1123Subdomain } from "../api/validation/names";
+import { deepClone, deepEqual } from "../core/clone";
+import type { Context } from "../core/component";
+import { formatTimestamp } from "../core/time";
+import { EtcdErrors } from "../etcd/errors";
+import type { EtcdResponse } from "../etcd/messages";
+import { prefixEnd, type RangeResult, type TxnResult } from "../etcd/mvcc";
+import { admit } from "./admission";
+import { decode, decodeContinue, encode, encodeContinue, withResourceVersion } from "./codec";
+import { etcdCall } from "./etcd-client";
+import { GENERATION_RESOURCES, generateName, newUid } from "./object-meta";
+import { lookupResource, type ServedResource } from "./resources";
+import type { ApiServerState, Inflight } from "./state";
+import { storageKey } from "./storage-keys";
+import { passes, type WatchFilter, withKind } from "./watch";
+import { listCached } from "./watch-cache";
+
+/** How the apiserver answers a request: implemented by the behaviour module. */
+export type Reply = (ctx: Context, s: ApiServerState, key: string, code: number, body: unknown) => void;
+
+let reply: Reply = () => {};
+
+/** Install the reply function (set by the apiserver behaviour). */
+export function setReply(fn: Reply): void {
+  reply = fn;
+}
+
+function served(s: ApiServerState, f: Inflight): ServedResource {
+  return lookupResource(s, f.resourceKey)!;
+}
+
+function gr(r: ServedResource) {
+  return { group: r.info.group, resource: r.info.resource };
+}
+
+function gk(r: ServedResource) {
+  return { group: r.info.group, kind: r.info.kind };
+}
+
+function objectKey(r: ServedResource, namespace: string, name: string): string {
+  return storageKey(r.prefix, r.info.namespaced ? namespace : "", name);
+}
+
+function cached(s: ApiServerState, r: ServedResource, key: string): KubeObject | undefined {
+  return s.ready ? s.cache.resources[r.prefix]?.items[key] : undefined;
+}
+
+function apiVersionOf(r: ServedResource): string {
+  return r.info.group ? `${r.info.group}/${r.info.version}` : r.info.version;
+}
+
+/** A storage error (etcd's text) as the apiserver returns it: 500 with an empty reason. */
+function storageError(err: string): Status {
+  return newStorageError(err);
+}
+
+// ---- get --------------------------------------------------------------------------------------
+
+/** GET one object. resourceVersion "" reads etcd (quorum read); any other value reads the cache. */
+export function handleGet(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
+  const r = served(s, f);
+  const k = objectKey(r, f.info.namespace, f.info.name);
+  const rv = f.req.query?.resourceVersion ?? "";
+  if (rv !== "" && s.ready) {
+    const obj = s.cache.resources[r.prefix]?.items[k];
+    if (!obj) reply(ctx, s, key, 404, newNotFound(gr(r), f.info.name));
+    else replyObject(ctx, s, key, 200, r, f, obj);
+    return;
+  }
+  etcdCall(ctx, s, "get", { verb: "Range", range: { key: k }, object: `${r.info.kind}/${f.info.name}` }, key);
+}
+
+function replyObject(
+  ctx: Context,
+  s: ApiServerState,
+  key: string,
+  code: number,
+  r: ServedResource,
+  f: Inflight,
+  obj: KubeObject,
+): void {
+  if (f.info.subresource === "scale") {
+    reply(ctx, s, key, code, toScale(obj));
+    return;
+  }
+  reply(ctx, s, key, code, withKind(obj, r.info));
+}
+
+/** The autoscaling/v1 Scale of a scalable object (apps registry scale subresources). */
+function toScale(obj: KubeObject): unknown {
+  const sel = obj.spec?.selector;
+  let selector = "";
+  if (sel?.matchLabels) {
+    selector = Object.keys(sel.matchLabels)
+      .sort()
+      .map((k) => `${k}=${sel.matchLabels[k]}`)
+      .join(",");
+  }
+  return {
+    kind: "Scale",
+    apiVersion: "autoscaling/v1",
+    metadata: {
+      name: obj.metadata.name,
+      namespace: obj.metadata.namespace,
+      uid: obj.metadata.uid,
+      resourceVersion: obj.metadata.resourceVersion,
+      creationTimestamp: obj.metadata.creationTimestamp,
+    },
+    spec: { replicas: obj.spec?.replicas ?? 0 },
+    status: { replicas: obj.status?.replicas ?? 0, selector },
+  };
+}
+
+// ---- list -------------------------------------------------------------------------------------
+
+/** Parse `labelSelector`/`fieldSelector`; returns a filter or a 400 Status. */
+export function parseFilter(
+  r: ServedResource,
+  namespace: string,
+  query: Record<string, string> | undefined,
+): WatchFilter | Status {
+  try {
+    const labels = query?.labelSelector ? parseLabelSelector(query.labelSelector) : [];
+    const fields = query?.fieldSelector
+      ? checkFieldSelector(parseFieldSelector(query.fieldSelector), r.info.group, r.info.kind)
+      : [];
+    return { namespace: r.info.namespaced ? namespace : "", labels, fields };
+  } catch (err) {
+    if (err instanceof LabelSelectorError || err instanceof FieldSelectorError)
+      return newBadRequest(err.message);
+    throw err;
+  }
+}
+
+function isStatusBody(x: unknown): x is Status {
+  return typeof x === "object" && x !== null && (x as { kind?: string }).kind === "Status";
+}
+
+/**
+ * LIST. As in v1.32: `resourceVersion=0` is served from the cache (ignoring limit); a consistent
+ * list (no resourceVersion) is served from the cache once it has caught up with etcd's current
+ * revision (ConsistentListFromCache); `continue`, or `limit` with an exact resourceVersion, or a
+ * cache that is not ready, go to etcd.
+ */
+export function handleList(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
+  const r = served(s, f);
+  const filter = parseFilter(r, f.info.namespace, f.req.query);
+  if (isStatusBody(filter)) {
+    reply(ctx, s, key, 400, filter);
+    return;
+  }
+  const q = f.req.query ?? {};
+  const rv = q.resourceVersion ?? "";
+  const limit = Number(q.limit ?? "0") || 0;
+  if (q.continue || (limit > 0 && rv !== "" && rv !== "0") || !s.ready) {
+    listFromEtcd(ctx, s, key, f, limit);
+    return;
+  }
+  if (rv !== "") {
+    const want = Number(rv) || 0;
+    if (want <= s.cache.rev) serveListFromCache(ctx, s, key, f);
+    else s.waitingForRev.push({ inflight: key, rev: want });
+    return;
+  }
+  // A consistent read: learn etcd's current revision (a quorum read), then serve the cache at it.
+  etcdCall(
+    ctx,
+    s,
+    "list-current-rev",
+    {
+      verb: "Range",
+      range: { key: `${r.prefix}/`, rangeEnd: prefixEnd(`${r.prefix}/`), limit: 1, countOnly: true },
+    },
+    key,
+  );
+}
+
+/**
+ * Serve a list from the watch cache. `resourceVersion=0` ignores `limit`; a consistent list
+ * (no resourceVersion) serves its first page from the cache with a continue token at the cache's
+ * revision, so later pages come from etcd (KEP-2340, beta in 1.31).
+ */
+export function serveListFromCache(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
+  const r = served(s, f);
+  const filter = parseFilter(r, f.info.namespace, f.req.query) as WatchFilter;
+  const q = f.req.query ?? {};
+  const limit = (q.resourceVersion ?? "") === "" ? Number(q.limit ?? "0") || 0 : 0;
+  const items: KubeObject[] = [];
+  const metadata: Record<string, unknown> = { resourceVersion: String(s.cache.rev) };
+  const all = listCached(s.cache, r.prefix, filter.namespace);
+  for (const obj of all) {
+    if (!passes(filter, obj)) continue;
+    if (limit > 0 && items.length === limit) {
+      // One more match exists: this page ends at the last returned object.
+      const last = items[items.length - 1]!;
+      const base =
+        r.info.namespaced && f.info.namespace ? `${r.prefix}/${f.info.namespace}/` : `${r.prefix}/`;
+      const lastKey = storageKey(
+        r.prefix,
+        r.info.namespaced ? (last.metadata.namespace ?? "") : "",
+        last.metadata.name!,
+      );
+      metadata.continue = encodeContinue(lastKey, base, s.cache.rev);
+      if (filter.labels.length === 0 && filter.fields.length === 0)
+        metadata.remainingItemCount = all.length - limit;
+      break;
+    }
+    items.push(listItem(r, obj));
+  }
+  reply(ctx, s, key, 200, { kind: r.info.listKind, apiVersion: apiVersionOf(r), metadata, items });
+}
+
+/** Items of built-in lists carry no apiVersion/kind (typed lists); custom resources keep theirs. */
+function listItem(r: ServedResource, obj: KubeObject): KubeObject {
+  if (r.info.custom) return withKind(obj, r.info);
+  const { apiVersion: _a, kind: _k, ...rest } = obj;
+  return rest as KubeObject;
+}
+
+function listFromEtcd(ctx: Context, s: ApiServerState, key: string, f: Inflight, limit: number): void {
+  const r = served(s, f);
+  const q = f.req.query ?? {};
+  const base = r.info.namespaced && f.info.namespace ? `${r.prefix}/${f.info.namespace}/` : `${r.prefix}/`;
+  let start = base;
+  let rev = 0;
+  if (q.continue) {
+    const c = decodeContinue(q.continue, base);
+    if (!c) {
+      reply(
+        ctx,
+        s,
+        key,
+        400,
+        newBadRequest(
+          "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+        ),
+      );
+      return;
+    }
+    start = c.key;
+    rev = c.rev;
+  } else if (q.resourceVersion && q.resourceVersion !== "0") {
+    rev = Number(q.resourceVersion) || 0;
+  }
+  const range: { key: string; rangeEnd: string; limit?: number; revision?: number } = {
+    key: start,
+    rangeEnd: prefixEnd(base),
+  };
+  if (limit > 0) range.limit = limit;
+  if (rev > 0) range.revision = rev;
+  etcdCall(ctx, s, "list", { verb: "Range", range, detail: base }, key, { key: base, rev, limit });
+}
+
+function onListResult(
+  ctx: Context,
+  s: ApiServerState,
+  key: string,
+  f: Inflight,
+  resp: EtcdResponse,
+  base: string,
+): void {
+  const r = served(s, f);
+  const res = resp.result as RangeResult;
+  const filter = parseFilter(r, f.info.namespace, f.req.query) as WatchFilter;
+  const rev = f.rev && f.rev > 0 ? f.rev : resp.header.revision;
+  const items: KubeObject[] = [];
+  for (const kv of res.kvs) {
+    const obj = decode(kv);
+    if (passes(filter, obj)) items.push(listItem(r, obj));
+  }
+  const metadata: Record<string, unknown> = { resourceVersion: String(rev) };
+  if (res.more && res.kvs.length > 0) {
+    metadata.continue = encodeContinue(res.kvs[res.kvs.length - 1]!.key, base, rev);
+    // remainingItemCount is only known without selectors (store.go).
+    if (filter.labels.length === 0 && filter.fields.length === 0)
+      metadata.remainingItemCount = res.count - res.kvs.length;
+  }
+  reply(ctx, s, key, 200, { kind: r.info.listKind, apiVersion: apiVersionOf(r), metadata, items });
+}
+
+// ---- create -----------------------------------------------------------------------------------
+
+function bodyObject(f: Inflight): KubeObject | null {
+  const b = f.req.body;
+  if (typeof b !== "object" || b === null || Array.isArray(b)) return null;
+  const obj = deepClone(b) as KubeObject;
+  if (typeof obj.metadata !== "object" || obj.metadata === null) obj.metadata = {};
+  return obj;
+}
+
+/** Name validation the generic registry applies (ValidateObjectMeta with each kind's name rule). */
+function validateName(r: ServedResource, obj: KubeObject): Status | null {
+  const name = obj.metadata.name ?? "";
+  const errs = [];
+  if (!name && !obj.metadata.generateName) {
+    errs.push(required("metadata.name", "name or generateName is required"));
+  } else if (name) {
+    // Namespaces and Services use DNS-1123 labels; most other kinds DNS-1123 subdomains.
+    const label = r.info.group === "" && (r.info.resource === "namespaces" || r.info.resource === "services");
+    for (const msg of label ? isDNS1123Label(name) : isDNS1123Subdomain(name)) {
+      errs.push(invalid("metadata.name", name, msg));
+    }
+  }
+  if (r.info.namespaced && !obj.metadata.namespace) errs.push(required("metadata.namespace", ""));
+  return errs.length > 0 ? newInvalid(gk(r), name, errs) : null;
+}
+
+/** The QoS class of a pod (pkg/apis/core/helper/qos GetPodQOS). */
+function podQOS(pod: KubeObject): string {
+  let requests = false;
+  let guaranteed = true;
+  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length > 0 || Object.keys(lim).length > 0) requests = true;
+    for (const res of ["cpu", "memory"]) {
+      if (lim[res] === undefined || (req[res] !== undefined && req[res] !== lim[res])) guaranteed = false;
+    }
+  }
+  if (!requests) return "BestEffort";
+  return guaranteed ? "Guaranteed" : "Burstable";
+}
+
+/** What each strategy's PrepareForCreate resets. */
+function prepareForCreate(r: ServedResource, obj: KubeObject): void {
+  const id = `${r.info.group}/${r.info.resource}`;
+  if (r.info.subresources.some((sr) => sr.name === "status")) delete obj.status;
+  if (id === "/pods") obj.status = { phase: "Pending", qosClass: podQOS(obj) };
+  if (id === "/namespaces") {
+    obj.status = { phase: "Active" };
+    metaOf(obj).labels = {
+      ...(obj.metadata.labels ?? {}),
+      "kubernetes.io/metadata.name": obj.metadata.name ?? "",
+    };
+    obj.spec = { finalizers: ["kubernetes"], ...(obj.spec ?? {}) };
+  }
+  if (GENERATION_RESOURCES.has(id) || r.info.custom) metaOf(obj).generation = 1;
+}
+
+/** POST: create an object. */
+export function handleCreate(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
+  const r = served(s, f);
+  const obj = bodyObject(f);
+  if (!obj) {
+    reply(ctx, s, key, 400, newBadRequest("the body of the request was in an unknown format"));
+    return;
+  }
+  const expected = apiVersionOf(r);
+  if ((obj.apiVersion && obj.apiVersion !== expected) || (obj.kind && obj.kind !== r.info.kind)) {
+    reply(
+      ctx,
+      s,
+      key,
+      400,
+      newBadRequest(
+        `the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`,
+      ),
+    );
+    return;
+  }
+  obj.apiVersion = expected;
+  obj.kind = r.info.kind;
+  const meta = metaOf(obj);
+  if (r.info.namespaced) {
+    if (meta.namespace && f.info.namespace && meta.namespace !== f.info.namespace) {
+      reply(
+        ctx,
+        s,
+        key,
+        400,
+        newBadRequest(
+          "the namespace of the provided object does not match the namespace sent on the request",
+        ),
+      );
+      return;
+    }
+    meta.namespace = f.info.namespace || meta.namespace;
+  } else delete meta.namespace;
+  if (meta.resourceVersion) {
+    reply(ctx, s, key, 400, newBadRequest("resourceVersion should not be set on objects to be created"));
+    return;
+  }
+  if (!meta.name && meta.generateName) meta.name = generateName(ctx, meta.generateName);
+  const bad = validateName(r, obj);
+  if (bad) {
+    reply(ctx, s, key, 422, bad);
+    return;
+  }
+  // BeforeCreate: uid, creationTimestamp, no deletion state; then the strategy.
+  meta.uid = newUid(ctx);
+  meta.creationTimestamp = ctx.timestamp();
+  delete meta.deletionTimestamp;
+  delete meta.deletionGracePeriodSeconds;
+  delete meta.generation;
+  prepareForCreate(r, obj);
+  const rejected = admit(ctx, s, {
+    operation: "CREATE",
+    resource: r,
+    subresource: "",
+    namespace: meta.namespace ?? "",
+    name: meta.name ?? "",
+    obj,
+    oldObj: null,
+  });
+  if (rejected) {
+    reply(ctx, s, key, rejected.code, rejected);
+    return;
+  }
+  f.obj = obj;
+  if (r.info.resource === "events" && (r.info.group === "" || r.info.group === "events.k8s.io")) {
+    const lease = s.eventLease;
+    if (lease && ctx.now - lease.grantedAt < s.cfg.leaseReuseDurationS * 1000)
+      createInEtcd(ctx, s, key, f, lease.id);
+    else {
+      // The lease manager grants TTL + reuse window and shares the lease for the window.
+      etcdCall(
+        ctx,
+        s,
+        "event-lease",
+        { verb: "LeaseGrant", ttl: s.cfg.eventTtlS + s.cfg.leaseReuseDurationS },
+        key,
+      );
+    }
+    return;
+  }
+  createInEtcd(ctx, s, key, f, 0);
+}
+
+function createInEtcd(ctx: Context, s: ApiServerState, key: string, f: Inflight, lease: number): void {
+  const r = served(s, f);
+  const obj = f.obj!;
+  const k = objectKey(r, obj.metadata.namespace ?? "", obj.metadata.name!);
+  const put: { key: string; value: unknown; lease?: number } = { key: k, value: encode(obj) };
+  if (lease) put.lease = lease;
+  etcdCall(
+    ctx,
+    s,
+    "create",
+    {
+      verb: "Txn",
+      txn: {
+        compare: [{ key: k, target: "MOD", result: "EQUAL", value: 0 }],
+        success: [{ put }],
+        failure: [{ range: { key: k } }],
+      },
+      object: `${r.info.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ""}${obj.metadata.name}`,
+    },
+    key,
+  );
+}
+
+// ---- update -----------------------------------------------------------------------------------
+
+/** PUT: replace an object (or its status / scale). */
+export function handleUpdate(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
+  const r = served(s, f);
+  const obj = bodyObject(f);
+  if (!obj) {
+    reply(ctx, s, key, 400, newBadRequest("the body of the request was in an unknown format"));
+    return;
+  }
+  if (f.info.subresource !== "scale") {
+    if (obj.metadata.name && obj.metadata.name !== f.info.name) {
+      reply(
+        ctx,
+        s,
+        key,
+        400,
+        newBadRequest(
+          `the name of the object (${obj.metadata.name}) does not match the name on the URL (${f.info.name})`,
+        ),
+      );
+      return;
+    }
+    if (r.info.namespaced && obj.metadata.namespace && obj.metadata.namespace !== f.info.namespace) {
+      reply(
+        ctx,
+        s,
+        key,
+        400,
+        newBadRequest(
+          "the namespace of the provided object does not match the namespace sent on the request",
+        ),
+      );
+      return;
+    }
+  }
+  f.obj = obj;
+  const k = objectKey(r, f.info.namespace, f.info.name);
+  const existing = cached(s, r, k);
+  const wantRv = obj.metadata.resourceVersion ?? "";
+  // Use the cached object as a first guess (cachedExistingObject); read etcd when it cannot be trusted.
+  if (existing && (wantRv === "" || wantRv === existing.metadata.resourceVersion))
+    tryUpdate(ctx, s, key, f, existing, false);
+  else etcdCall(ctx, s, "update-read", { verb: "Range", range: { key: k } }, key);
+}
+
+/** Build the updated object from the existing one, then write it with a compare-and-swap. */
+function tryUpdate(
+  ctx: Context,
+  s: ApiServerState,
+  key: string,
+  f: Inflight,
+  existing: KubeObject | null,
+  fresh: boolean,
+): void {
+  const r = served(s, f);
+  if (!existing) {
+    reply(ctx, s, key, 404, newNotFound(gr(r), f.info.name));
+    return;
+  }
+  const body = f.obj!;
+  const wantRv = body.metadata.resourceVersion ?? "";
+  if (wantRv !== "" && wantRv !== existing.metadata.resourceVersion) {
+    if (!fresh) {
+      etcdCall(
+        ctx,
+        s,
+        "update-read",
+        { verb: "Range", range: { key: objectKey(r, f.info.namespace, f.info.name) } },
+        key,
+      );
+      return;
+    }
+    reply(ctx, s, key, 409, newConflict(gr(r), f.info.name));
+    return;
+  }
+  const next = buildUpdated(r, f, existing, body);
+  if (isStatusBody(next)) {
+    reply(ctx, s, key, next.code, next);
+    return;
+  }
+  const rejected = admit(ctx, s, {
+    operation: "UPDATE",
+    resource: r,
+    subresource: f.info.subresource,
+    namespace: f.info.namespace,
+    name: f.info.name,
+    obj: next,
+    oldObj: existing,
+  });
+  if (rejected) {
+    reply(ctx, s, key, rejected.code, rejected);
+    return;
+  }
+  const rev = Number(existing.metadata.resourceVersion);
+  // An update that changes nothing is not written (GuaranteedUpdate compares the bytes).
+  if (deepEqual(encode(next), encode(existing))) {
+    replyObject(ctx, s, key, 200, r, f, existing);
+    return;
+  }
+  const k = objectKey(r, f.info.namespace, f.info.name);
+  const m = next.metadata;
+  // An object being deleted whose last finalizer goes away is deleted now (store.go shouldDeleteDuringUpdate).
+  const deleteNow =
+    m.deletionTimestamp && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0;
+  f.obj = next;
+  etcdCall(
+    ctx,
+    s,
+    deleteNow ? "update-delete" : "update",
+    {
+      verb: "Txn",
+      txn: {
+        compare: [{ key: k, target: "MOD", result: "EQUAL", value: rev }],
+        success: deleteNow
+          ? [{ deleteRange: { key: k } }]
+          : [{ put: { key: k, value: encode(next), lease: 0 } }],
+        failure: [{ range: { key: k } }],
+      },
+      object: `${r.info.kind}/${f.info.namespace ? `${f.info.namespace}/` : ""}${f.info.name}`,
+    },
+    key,
+    { rev },
+  );
+}
+
+function buildUpdated(
+  r: ServedResource,
+  f: Inflight,
+  existing: KubeObject,
+  body: KubeObject,
+): KubeObject | Status {
+  const id = `${r.info.group}/${r.info.resource}`;
+  const hasStatus = r.info.subresources.some((sr) => sr.name === "status");
+  let next: KubeObject;
+  switch (f.info.subresource) {
+    case "status":
+      // Status updates change only status (ResetObjectMetaForStatus + spec from the old object).
+      next = { ...existing, status: body.status, metadata: { ...existing.metadata } };
+      break;
+    case "scale": {
+      const replicas = body.spec?.replicas;
+      if (typeof replicas !== "number" || replicas < 0) {
+        return newInvalid({ group: "autoscaling", kind: "Scale" }, f.info.name, [
+          invalid("spec.replicas", replicas ?? null, "must be greater than or equal to 0"),
+        ]);
+      }
+      next = { ...existing, spec: { ...existing.spec, replicas }, metadata: { ...existing.metadata } };
+      break;
+    }
+    case "":
+      next = { ...body, metadata: { ...body.metadata } };
+      next.apiVersion = existing.apiVersion;
+      next.kind = existing.kind;
+      if (hasStatus) {
+        if (existing.status === undefined) delete next.status;
+        else next.status = existing.status;
+      }
+      break;
+    default:
+      return newNotFound(gr(r), f.info.name);
+  }
+  const m = metaOf(next);
+  const old = existing.metadata;
+  // Fields the client cannot change (rest.BeforeUpdate, ValidateObjectMetaUpdate).
+  m.name = old.name;
+  if (old.namespace) m.namespace = old.namespace;
+  m.uid = old.uid;
+  m.creationTimestamp = old.creationTimestamp;
+  if (old.deletionTimestamp) m.deletionTimestamp = old.deletionTimestamp;
+  else delete m.deletionTimestamp;
+  if (old.deletionGracePeriodSeconds !== undefined)
+    m.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
+  else delete m.deletionGracePeriodSeconds;
+  delete m.resourceVersion;
+  if (old.generation !== undefined) m.generation = old.generation;
+  else delete m.generation;
+  if (f.info.subresource === "" && (GENERATION_RESOURCES.has(id) || r.info.custom)) {
+    const changed = r.info.custom
+      ? !deepEqual({ ...next, metadata: null, status: null }, { ...existing, metadata: null, status: null })
+      : !deepEqual(next.spec, existing.spec);
+    if (changed) m.generation = (old.generation ?? 0) + 1;
+  }
+  if (
+    f.info.subresource === "scale" &&
+    GENERATION_RESOURCES.has(id) &&
+    next.spec.replicas !== existing.spec?.replicas
+  ) {
+    m.generation = (old.generation ?? 0) + 1;
+  }
+  // Once deletion has started, finalizers may only be removed (ValidateObjectMetaUpdate).
+  if (old.deletionTimestamp) {
+    const before = new Set(old.finalizers ?? []);
+    const added = (m.finalizers ?? []).filter((x) => !before.has(x));
+    if (added.length > 0) {
+      return newInvalid(gk(r), f.info.name, [
+        invalid(
+          "metadata.finalizers",
+          m.finalizers,
+          "no new finalizers can be added if the object is being deleted",
+        ),
+      ]);
+    }
+  }
+  return next;
+}
+
+// ---- delete -----------------------------------------------------------------------------------
+
+interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: "Orphan" | "Background" | "Foreground";
+  orphanDependents?: boolean;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** DELETE one object. */
+export function handleDelete(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
+  const r = served(s, f);
+  const k = objectKey(r, f.info.namespace, f.info.name);
+  const existing = cached(s, r, k);
+  if (existing) tryDelete(ctx, s, key, f, existing, false);
+  else etcdCall(ctx, s, "delete-read", { verb: "Range", range: { key: k } }, key);
+}
+
+function tryDelete(
+  ctx: Context,
+  s: ApiServerState,
+  key: string,
+  f: Inflight,
+  existing: KubeObject | null,
+  fresh: boolean,
+): void {
+  const r = served(s, f);
+  if (!existing) {
+    reply(ctx, s, key, 404, newNotFound(gr(r), f.info.name));
+    return;
+  }
+  const opts = (f.req.body ?? {}) as DeleteOptions;
+  const pre = opts.preconditions;
+  if (pre?.uid && pre.uid !== existing.metadata.uid) {
+    reply(
+      ctx,
+      s,
+      key,
+      409,
+      newConflict(
+        gr(r),
+        f.info.name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`,
+      ),
+    );
+    return;
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
+    if (!fresh) {
+      etcdCall(
+        ctx,
+        s,
+        "delete-read",
+        { verb: "Range", range: { key: objectKey(r, f.info.namespace, f.info.name) } },
+        key,
+      );
+      return;
+    }
+    reply(
+      ctx,
+      s,
+      key,
+      409,
+      newConflict(
+        gr(r),
+        f.info.name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`,
+      ),
+    );
+    return;
+  }
+  const rejected = admit(ctx, s, {
+    operation: "DELETE",
+    resource: r,
+    subresource: "",
+    namespace: f.info.namespace,
+    name: f.info.name,
+    obj: null,
+    oldObj: existing,
+  });
+  if (rejected) {
+    reply(ctx, s, key, rejected.code, rejected);
+    return;
+  }
+  const id = `${r.info.group}/${r.info.resource}`;
+  const meta = existing.metadata;
+  let finalizers = [...(meta.finalizers ?? [])];
+  // Propagation policy as finalizers (store.go deletionFinalizersForGarbageCollection).
+  const policy = opts.propagationPolicy ?? (opts.orphanDependents === true ? "Orphan" : undefined);
+  if (policy === "Orphan" && !finalizers.includes("orphan"))
+    finalizers = [...finalizers.filter((x) => x !== "foregroundDeletion"), "orphan"];
+  if (policy === "Foreground" && !finalizers.includes("foregroundDeletion"))
+    finalizers = [...finalizers.filter((x) => x !== "orphan"), "foregroundDeletion"];
+  if (policy === "Background")
+    finalizers = finalizers.filter((x) => x !== "orphan" && x !== "foregroundDeletion");
+
+  // Graceful deletion: pods that run on a node get their grace period (pod strategy CheckGracefulDelete).
+  let grace = 0;
+  if (id === "/pods") {
+    const phase = existing.status?.phase;
+    if (existing.spec?.nodeName && phase !== "Succeeded" && phase !== "Failed") {
+      grace = opts.gracePeriodSeconds ?? existing.spec?.terminationGracePeriodSeconds ?? 30;
+      if (grace < 0) grace = 1;
+    }
+  }
+  const rev = Number(meta.resourceVersion);
+  const k = objectKey(r, f.info.namespace, f.info.name);
+  const namespaceWithFinalizers =
+    id === "/namespaces" && ((existing.spec?.finalizers ?? []).length > 0 || finalizers.length > 0);
+  const pendingGrace =
+    meta.deletionTimestamp !== undefined && (meta.deletionGracePeriodSeconds ?? 0) > 0 && grace > 0;
+  if (grace > 0 || finalizers.length > 0 || namespaceWithFinalizers) {
+    // Mark for deletion: deletionTimestamp = now + grace, and keep the object.
+    const nm: Meta = { ...meta, finalizers };
+    const next: KubeObject = { ...existing, metadata: nm };
+    if (finalizers.length === 0) delete nm.finalizers;
+    if (!meta.deletionTimestamp || (grace > 0 && !pendingGrace)) {
+      nm.deletionTimestamp = timestampIn(ctx, grace);
+      nm.deletionGracePeriodSeconds = grace;
+    } else if (grace === 0 && (meta.deletionGracePeriodSeconds ?? 0) > 0) {
+      nm.deletionGracePeriodSeconds = 0;
+    }
+    if (id === "/namespaces") next.status = { ...(existing.status ?? {}), phase: "Terminating" };
+    const done = deepEqual(encode(next), encode(existing));
+    if (done) {
+      reply(ctx, s, key, 200, withKind(existing, r.info));
+      return;
+    }
+    if (grace === 0 && finalizers.length === 0 && !namespaceWithFinalizers) {
+      // Grace period shortened to zero with no finalizers left: delete below.
+    } else {
+      f.obj = next;
+      etcdCall(
+        ctx,
+        s,
+        "delete-mark",
+        {
+          verb: "Txn",
+          txn: {
+            compare: [{ key: k, target: "MOD", result: "EQUAL", value: rev }],
+            success: [{ put: { key: k, value: encode(next), lease: 0 } }],
+            failure: [{ range: { key: k } }],
+          },
+        },
+        key,
+        { rev },
+      );
+      return;
+    }
+  }
+  f.obj = existing;
+  etcdCall(
+    ctx,
+    s,
+    "delete",
+    {
+      verb: "Txn",
+      txn: {
+        compare: [{ key: k, target: "MOD", result: "EQUAL", value: rev }],
+        success: [{ deleteRange: { key: k, prevKv: true } }],
+        failure: [{ range: { key: k } }],
+      },
+      object: `${r.info.kind}/${f.info.namespace ? `${f.info.namespace}/` : ""}${f.info.name}`,
+    },
+    key,
+    { rev },
+  );
+}
+
+function timestampIn(ctx: Context, seconds: number): string {
+  return formatTimestamp(ctx.epochMs + ctx.now + seconds * 1000);
+}
+
+/** What DELETE answers: pods return the object (ReturnDeletedObject), others a Success Status. */
+function deletedResponse(r: ServedResource, obj: KubeObject): unknown {
+  if (r.info.group === "" && r.info.resource === "pods") return withKind(obj, r.info);
+  const details: { name?: string; group?: string; kind?: string; uid?: string } = {
+    name: obj.metadata.name,
+    kind: r.info.resource,
+  };
+  if (r.info.group) details.group = r.info.group;
+  if (obj.metadata.uid) details.uid = obj.metadata.uid;
+  return newSuccessStatus(details);
+}
+
+// ---- etcd responses ---------------------------------------------------------------------------
+
+function txnCurrent(res: TxnResult): KubeObject | null {
+  const first = res.responses[0];
+  if (!first || !("range" in first)) return null;
+  const kv = first.range.kvs[0];
+  return kv ? decode(kv) : null;
+}
+
+/** Continue a request after etcd answered. */
+export function onStoreEtcdResponse(
+  ctx: Context,
+  s: ApiServerState,
+  step: string,
+  key: string,
+  resp: EtcdResponse,
+  data: { key?: string; rev?: number } | undefined,
+): void {
+  const f = s.inflight[key];
+  if (!f) return;
+  if (resp.error) {
+    if (resp.error === EtcdErrors.compacted && step === "list") {
+      reply(ctx, s, key, 410, f.req.query?.continue ? newContinueExpired() : newListExpired());
+      return;
+    }
+    reply(ctx, s, key, 500, storageError(resp.error));
+    return;
+  }
+  const r = served(s, f);
+  switch (step) {
+    case "get": {
+      const kv = (resp.result as RangeResult).kvs[0];
+      if (!kv) reply(ctx, s, key, 404, newNotFound(gr(r), f.info.name));
+      else replyObject(ctx, s, key, 200, r, f, decode(kv));
+      return;
+    }
+    case "list-current-rev": {
+      const rev = resp.header.revision;
+      if (s.cache.rev >= rev) serveListFromCache(ctx, s, key, f);
+      else s.waitingForRev.push({ inflight: key, rev });
+      return;
+    }
+    case "list":
+      f.rev = data?.rev;
+      onListResult(ctx, s, key, f, resp, data?.key ?? "");
+      return;
+    case "event-lease": {
+      const lease = (resp.result as { lease: number }).lease;
+      s.eventLease = { id: lease, grantedAt: ctx.now };
+      createInEtcd(ctx, s, key, f, lease);
+      return;
+    }
+    case "create": {
+      const res = resp.result as TxnResult;
+      if (!res.succeeded) {
+        const gen =
+          (f.req.body as KubeObject | undefined)?.metadata?.generateName &&
+          !(f.req.body as KubeObject).metadata?.name;
+        reply(
+          ctx,
+          s,
+          key,
+          409,
+          gen
+            ? newGenerateNameConflict(gr(r), f.obj!.metadata.name!)
+            : newAlreadyExists(gr(r), f.obj!.metadata.name!),
+        );
+        return;
+      }
+      replyObject(ctx, s, key, 201, r, f, withResourceVersion(f.obj!, resp.header.revision));
+      return;
+    }
+    case "update-read": {
+      const kv = (resp.result as RangeResult).kvs[0];
+      tryUpdate(ctx, s, key, f, kv ? decode(kv) : null, true);
+      return;
+    }
+    case "update":
+    case "update-delete": {
+      const res = resp.result as TxnResult;
+      if (!res.succeeded) {
+        // Someone else wrote first: retry against the current object (GuaranteedUpdate's loop).
+        f.attempts++;
+        tryUpdate(ctx, s, key, f, txnCurrent(res), true);
+        return;
+      }
+      replyObject(ctx, s, key, 200, r, f, withResourceVersion(f.obj!, resp.header.revision));
+      return;
+    }
+    case "delete-read": {
+      const kv = (resp.result as RangeResult).kvs[0];
+      tryDelete(ctx, s, key, f, kv ? decode(kv) : null, true);
+      return;
+    }
+    case "delete-mark":
+    case "delete": {
+      const res = resp.result as TxnResult;
+      if (!res.succeeded) {
+        tryDelete(ctx, s, key, f, txnCurrent(res), true);
+        return;
+      }
+      if (step === "delete-mark")
+        reply(ctx, s, key, 200, withKind(withResourceVersion(f.obj!, resp.header.revision), r.info));
+      else reply(ctx, s, key, 200, deletedResponse(r, f.obj!));
+      return;
+    }
+  }
+}
