@@ -77,7 +77,7 @@ function dockerEngineRuns() {
 }
 
 /** Looks for a PostgreSQL server binary folder (PATH, then Debian's layout). */
-function findPostgresBin() {
+export function findPostgresBin() {
   const onPath = spawnSync("sh", ["-c", "command -v initdb"], { encoding: "utf8" }).stdout.trim();
   if (onPath) return path.dirname(onPath);
   const base = "/usr/lib/postgresql";
@@ -90,7 +90,7 @@ function findPostgresBin() {
   return undefined;
 }
 
-function findRedisServer() {
+export function findRedisServer() {
   return spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim() || undefined;
 }
 
@@ -105,20 +105,21 @@ function asPostgresUser(cmd, args) {
   return { cmd, args, uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
-async function startLocalPostgres(bin) {
-  const dir = path.join(dataDir, "postgres");
+/** Starts PostgreSQL from `bin` with its data in `dir` (initialised on first use) on a free port. */
+export async function startLocalPostgres(bin, dir = path.join(dataDir, "postgres")) {
   const port = await freePort();
   mkdirSync(dir, { recursive: true });
   const initdb = asPostgresUser(path.join(bin, "initdb"), []);
   if (initdb.uid !== undefined) chownSync(dir, initdb.uid, initdb.gid);
   if (!existsSync(path.join(dir, "PG_VERSION"))) {
-    log.step(`initialising a PostgreSQL data folder in .data/postgres`);
+    log.step(`initialising a PostgreSQL data folder in ${path.relative(root, dir)}`);
     const result = spawnSync(initdb.cmd, ["-D", dir, "-U", "postgres", "--auth=trust", "-E", "UTF8"], {
-      stdio: "ignore",
+      encoding: "utf8",
       uid: initdb.uid,
       gid: initdb.gid,
     });
-    if (result.status !== 0) throw new Error("initdb failed");
+    if (result.status !== 0)
+      throw new Error(`initdb failed: ${(result.stderr || result.error?.message || "").trim()}`);
   }
   const child = spawn(
     path.join(bin, "postgres"),
@@ -126,13 +127,13 @@ async function startLocalPostgres(bin) {
     { stdio: "ignore", uid: initdb.uid, gid: initdb.gid },
   );
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
-  await waitFor(() => postgresAnswers(url, 500), "PostgreSQL (.data/postgres)");
+  await waitFor(() => postgresAnswers(url, 500), `PostgreSQL (${dir})`);
   log.ok(`started PostgreSQL from ${bin} on port ${port}`);
   return { url, stop: () => child.kill("SIGINT") };
 }
 
-async function startLocalRedis(binary) {
-  const dir = path.join(dataDir, "redis");
+/** Starts redis-server with its append-only file in `dir` on a free port. */
+export async function startLocalRedis(binary, dir = path.join(dataDir, "redis")) {
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const child = spawn(
@@ -141,7 +142,7 @@ async function startLocalRedis(binary) {
     { stdio: "ignore" },
   );
   const url = `redis://127.0.0.1:${port}`;
-  await waitFor(() => redisAnswers(url, 500), "Redis (.data/redis)");
+  await waitFor(() => redisAnswers(url, 500), `Redis (${dir})`);
   log.ok(`started Redis from ${binary} on port ${port}`);
   return { url, stop: () => child.kill("SIGTERM") };
 }
