@@ -184,6 +184,40 @@ describe("kube-apiserver", () => {
     expect(immortal.code).toBe(403);
   });
 
+  it("defaults, validates against the schema and warns about unknown fields", () => {
+    const h = boot();
+    const d = h.request("POST", "/apis/apps/v1/namespaces/default/deployments", { body: deployment("web") })
+      .body as KubeObject;
+    expect(d.spec.strategy).toEqual({
+      type: "RollingUpdate",
+      rollingUpdate: { maxUnavailable: "25%", maxSurge: "25%" },
+    });
+    expect(d.spec.revisionHistoryLimit).toBe(10);
+    expect(d.spec.progressDeadlineSeconds).toBe(600);
+    expect(d.spec.template.spec.restartPolicy).toBe("Always");
+    const noContainers = h.request("POST", "/apis/apps/v1/namespaces/default/deployments", {
+      body: {
+        ...deployment("bad"),
+        spec: { ...deployment("bad").spec, template: { metadata: { labels: { app: "bad" } }, spec: {} } },
+      },
+    });
+    expect(noContainers.code).toBe(422);
+    expect(noContainers.body).toMatchObject({
+      reason: "Invalid",
+      details: { causes: [{ field: "spec.template.spec.containers" }] },
+    });
+    const warned = h.request("POST", "/api/v1/namespaces/default/configmaps", {
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "w" }, dta: { a: "b" } },
+    });
+    expect(warned.code).toBe(201);
+    expect(warned.warnings).toEqual(['unknown field "dta"']);
+    const strict = h.request("POST", "/api/v1/namespaces/default/configmaps", {
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "s" }, dta: { a: "b" } },
+      query: { fieldValidation: "Strict" },
+    });
+    expect(strict.code).toBe(400);
+  });
+
   it("generates names from generateName", () => {
     const h = boot();
     const r = h.request("POST", "/api/v1/namespaces/default/configmaps", {

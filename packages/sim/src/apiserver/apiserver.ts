@@ -64,6 +64,7 @@ function reply(ctx: Context, s: ApiServerState, key: string, code: number, body:
   if (!f) return;
   delete s.inflight[key];
   const msg: ApiResponse = { verb: "RESPONSE", requestId: f.req.requestId, code, body, detail: String(code) };
+  if (f.warnings) msg.warnings = f.warnings;
   const ref = objectRef(body as KubeObject);
   const out = { ...msg, origin: f.req.origin } as ApiResponse;
   if (ref && (body as { kind?: string }).kind !== "Status") (out as { object?: string }).object = ref;

@@ -47,6 +47,8 @@ export interface ApiResponse extends Message {
   body?: unknown;
   /** Set when no server answered (connection refused / reset), with the text a Go client prints. */
   error?: string;
+  /** `Warning` response headers (`299 - "unknown field \"spec.foo\""` in HTTP; the texts here). */
+  warnings?: string[];
 }
 
 /** One watch event (`metav1.WatchEvent`). */

@@ -66,6 +66,8 @@ export interface Inflight {
   attempts: number;
   /** For paged lists and consistent reads: the revision to serve at. */
   rev?: number;
+  /** `Warning` headers for the response (unknown fields). */
+  warnings?: string[];
 }
 
 /** What to do when an etcd response arrives. */

@@ -32,6 +32,9 @@ function metaOf(o: KubeObject): Meta {
   return o.metadata as Meta;
 }
 
+import { applyDefaults } from "../api/defaults";
+import { decodeObject } from "../api/schema/decode";
+import { validateAgainstSchema } from "../api/schema/schema-validation";
 import { isDNS1123Label, isDNS1123Subdomain } from "../api/validation/names";
 import { deepClone, deepEqual } from "../core/clone";
 import type { Context } from "../core/component";
@@ -314,12 +317,31 @@ function onListResult(
 
 // ---- create -----------------------------------------------------------------------------------
 
-function bodyObject(f: Inflight): KubeObject | null {
+/**
+ * Decode the request body as the apiserver's serializer does (api/schema/decode: Go type errors
+ * are 400s, unknown fields are warnings or errors per `fieldValidation`) into a private copy.
+ */
+function bodyObject(f: Inflight): KubeObject | Status {
   const b = f.req.body;
-  if (typeof b !== "object" || b === null || Array.isArray(b)) return null;
-  const obj = deepClone(b) as KubeObject;
+  const fieldValidation = f.req.query?.fieldValidation;
+  const dec = decodeObject(
+    b,
+    fieldValidation === "Strict" || fieldValidation === "Ignore" ? { fieldValidation } : {},
+  );
+  if (dec.status) return dec.status;
+  if (dec.warnings.length > 0) f.warnings = dec.warnings;
+  const obj = deepClone(dec.object!) as KubeObject;
   if (typeof obj.metadata !== "object" || obj.metadata === null) obj.metadata = {};
   return obj;
+}
+
+/** Schema validation of the whole object plus the registry's name rules; a 422 Status or null. */
+function validateObject(r: ServedResource, obj: KubeObject): Status | null {
+  const nameErr = validateName(r, obj);
+  const schemaErrs = validateAgainstSchema(obj);
+  if (!nameErr && schemaErrs.length === 0) return null;
+  if (schemaErrs.length === 0) return nameErr;
+  return newInvalid(gk(r), obj.metadata.name ?? "", schemaErrs);
 }
 
 /** Name validation the generic registry applies (ValidateObjectMeta with each kind's name rule). */
@@ -375,8 +397,8 @@ function prepareForCreate(r: ServedResource, obj: KubeObject): void {
 export function handleCreate(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
   const r = served(s, f);
   const obj = bodyObject(f);
-  if (!obj) {
-    reply(ctx, s, key, 400, newBadRequest("the body of the request was in an unknown format"));
+  if (isStatusBody(obj)) {
+    reply(ctx, s, key, obj.code, obj);
     return;
   }
   const expected = apiVersionOf(r);
@@ -415,11 +437,7 @@ export function handleCreate(ctx: Context, s: ApiServerState, key: string, f: In
     return;
   }
   if (!meta.name && meta.generateName) meta.name = generateName(ctx, meta.generateName);
-  const bad = validateName(r, obj);
-  if (bad) {
-    reply(ctx, s, key, 422, bad);
-    return;
-  }
+  applyDefaults(obj);
   // BeforeCreate: uid, creationTimestamp, no deletion state; then the strategy.
   meta.uid = newUid(ctx);
   meta.creationTimestamp = ctx.timestamp();
@@ -438,6 +456,11 @@ export function handleCreate(ctx: Context, s: ApiServerState, key: string, f: In
   });
   if (rejected) {
     reply(ctx, s, key, rejected.code, rejected);
+    return;
+  }
+  const invalidObj = validateObject(r, obj);
+  if (invalidObj) {
+    reply(ctx, s, key, 422, invalidObj);
     return;
   }
   f.obj = obj;
@@ -488,11 +511,13 @@ function createInEtcd(ctx: Context, s: ApiServerState, key: string, f: Inflight,
 /** PUT: replace an object (or its status / scale). */
 export function handleUpdate(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
   const r = served(s, f);
-  const obj = bodyObject(f);
-  if (!obj) {
-    reply(ctx, s, key, 400, newBadRequest("the body of the request was in an unknown format"));
+  const obj = f.info.subresource === "scale" ? (deepClone(f.req.body ?? {}) as KubeObject) : bodyObject(f);
+  if (isStatusBody(obj)) {
+    reply(ctx, s, key, obj.code, obj);
     return;
   }
+  if (typeof obj.metadata !== "object" || obj.metadata === null) obj.metadata = {};
+  if (f.info.subresource === "") applyDefaults(obj);
   if (f.info.subresource !== "scale") {
     if (obj.metadata.name && obj.metadata.name !== f.info.name) {
       reply(
@@ -575,6 +600,11 @@ function tryUpdate(
   });
   if (rejected) {
     reply(ctx, s, key, rejected.code, rejected);
+    return;
+  }
+  const invalidObj = f.info.subresource === "scale" ? null : validateObject(r, next);
+  if (invalidObj) {
+    reply(ctx, s, key, 422, invalidObj);
     return;
   }
   const rev = Number(existing.metadata.resourceVersion);

@@ -146,6 +146,33 @@ describe("Simulation", () => {
     expect(out[0]!.msg.verb).toBe("CONNECTION-REFUSED");
   });
 
+  it("tells connected components when a component crashes, unless it stops silently", () => {
+    const sim = Simulation.create({ seed: 1 }, [
+      defineBehavior<null>({
+        kind: "dialer",
+        onStart(ctx) {
+          ctx.connect("server");
+        },
+        onMessage() {},
+        onTimer() {},
+      }),
+      gossip,
+    ]);
+    sim.addComponent("server", "gossip", { peers: ["server"], seen: 0, pending: [], log: [] });
+    sim.addMailbox("client");
+    sim.addComponent("dialer", "dialer", null);
+    sim.inject("client", "server", { verb: "NOOP" });
+    sim.advanceBy(5);
+    sim.stop("server");
+    sim.advanceBy(5);
+    const closed = sim.drainTrace().filter((t) => t.verb === "CONNECTION-CLOSED");
+    expect(closed.map((t) => `${t.from}>${t.to}`)).toEqual(["server>dialer"]);
+    sim.start("server");
+    sim.stop("server", { silent: true });
+    sim.advanceBy(5);
+    expect(sim.drainTrace().filter((t) => t.verb === "CONNECTION-CLOSED")).toHaveLength(0);
+  });
+
   it("reports the next wake-up time and skips cancelled timers", () => {
     const sim = Simulation.create({ seed: 1 }, [
       defineBehavior<{ id: number }>({

@@ -170,14 +170,24 @@ export class Simulation {
     return this.state.components[id]?.up === true;
   }
 
-  /** Stop (crash) a component: pending timers and in-flight messages to it are lost. */
-  stop(id: string): void {
+  /**
+   * Stop (crash) a component: pending timers and in-flight messages to it are lost. Components
+   * connected to it (`ctx.connect`) receive CONNECTION-CLOSED, as a peer's kernel resets the TCP
+   * connections of a process that died; with `silent` (a host powered off, a cable pulled) they
+   * are not told and must notice by their own timeouts.
+   */
+  stop(id: string, options?: { silent?: boolean }): void {
     const rec = this.state.components[id];
     if (!rec?.up) return;
     const b = this.behavior(rec.kind);
     rec.up = false;
     rec.inc++;
     if (b.onStop) rec.state = b.onStop(rec.state);
+    const peers = Object.keys(rec.connected);
+    rec.connected = {};
+    if (options?.silent) return;
+    for (const peer of peers)
+      this.enqueueMessage(id, peer, { verb: "CONNECTION-CLOSED", peer: id } as Message);
   }
 
   /** Start a stopped component again. */
