@@ -7,7 +7,6 @@
 
 const path = process.argv[2] ?? "/healthz";
 // biome-ignore lint/style/noProcessEnv: a stand-alone probe, not app code; PORT is set by the image and compose.
-// biome-ignore lint/suspicious/noUndeclaredEnvVars: not a turbo task; the container's PORT.
 const port = process.env.PORT ?? "3000";
 const url = `http://127.0.0.1:${port}${path}`;
 
