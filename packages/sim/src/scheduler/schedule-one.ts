@@ -26,7 +26,6 @@ import type {
   NominatingInfo,
   QueuedPodInfo,
 } from "./framework/interface";
-import { newPodInfo } from "./framework/pod-info";
 import { DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE } from "./framework/profile";
 import { isRejected, newStatus, type Status, statusMessage } from "./framework/status";
 import type { NodeInfo, PodInfo } from "./framework/types";
@@ -288,12 +287,17 @@ function selectHost(totals: number[], randomInt: (n: number) => number): number 
 }
 
 function topNodes(table: ScoreTable, selected: number): NodePluginScores[] {
-  const order = table.totals.map((t, i) => [t, i] as [number, number]).filter(([, i]) => i !== selected);
-  order.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  const picked = [
-    selected,
-    ...order.slice(0, NUMBER_OF_HIGHEST_SCORED_NODES_TO_REPORT - 1).map(([, i]) => i),
-  ];
+  // The selected node, then the next best ones (highest total, then list order): a partial
+  // selection, as sorting every scored node per cycle would cost more than the cycle itself.
+  const picked = [selected];
+  while (picked.length < NUMBER_OF_HIGHEST_SCORED_NODES_TO_REPORT && picked.length < table.totals.length) {
+    let best = -1;
+    for (let i = 0; i < table.totals.length; i++) {
+      if (picked.includes(i)) continue;
+      if (best < 0 || (table.totals[i] as number) > (table.totals[best] as number)) best = i;
+    }
+    picked.push(best);
+  }
   return picked.map((i) => ({
     name: (table.nodes[i] as NodeInfo).name,
     totalScore: table.totals[i] as number,
@@ -429,7 +433,8 @@ export function scheduleOne(queued: QueuedPodInfo | PodInfo, opts: ScheduleOneOp
     ...pod,
     spec: { ...pod.spec, containers: pod.spec?.containers ?? [], nodeName: suggestedHost },
   };
-  const assumedInfo = newPodInfo(assumedPod);
+  // Only spec.nodeName differs, so everything precomputed about the pod still holds.
+  const assumedInfo: PodInfo = { ...podInfo, pod: assumedPod };
   const assumeErr = opts.cache.assumePod(assumedPod, assumedInfo);
   if (assumeErr !== null) {
     const s = newStatus("Error", assumeErr);

@@ -418,13 +418,16 @@ export class Framework implements Handle {
     nodes: readonly NodeInfo[],
   ): { table: ScoreTable | null; status: Status | null } {
     const n = nodes.length;
-    const totals = new Array<number>(n).fill(0);
+    // Plain packed arrays (push, not new Array(n)): they stay fast and serialise as JSON.
+    const totals: number[] = [];
+    for (let i = 0; i < n; i++) totals.push(0);
     const table: ScoreTable = { nodes, plugins: [], totals };
     for (const { plugin, weight } of this.scorePlugins) {
       if (state.skipScorePlugins.has(plugin.name)) continue;
-      const scores = new Array<number>(n);
+      const scores: number[] = [];
       try {
-        for (let i = 0; i < n; i++) scores[i] = plugin.score(state, pod, nodes[i] as NodeInfo);
+        if (plugin.scoreNodes) plugin.scoreNodes(state, pod, nodes, scores);
+        else for (let i = 0; i < n; i++) scores.push(plugin.score(state, pod, nodes[i] as NodeInfo));
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         return {

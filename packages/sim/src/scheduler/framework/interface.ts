@@ -130,6 +130,11 @@ export interface PreScorePlugin extends Plugin {
  */
 export interface ScorePlugin extends Plugin {
   score(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number;
+  /**
+   * Optional batch form of `score` (same results): scores every node into `out`. The framework
+   * prefers it, as one call per plugin per cycle keeps the per-node loop inside the plugin.
+   */
+  scoreNodes?(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: number[]): void;
   normalizeScore?(
     state: CycleState,
     pod: PodInfo,

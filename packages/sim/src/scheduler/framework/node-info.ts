@@ -3,9 +3,13 @@
  * (keeping requested resources, host ports, affinity subsets and PVC reference counts in step),
  * and snapshot (clone) for preemption dry runs and nominated-pod checks.
  */
-import type { Node } from "kubernetes-types/core/v1";
+import type { Node, Taint } from "kubernetes-types/core/v1";
 import { addResource, cloneResource, emptyResource, resourceFromList } from "./resource";
 import type { HostPort, NodeInfo, PodInfo } from "./types";
+
+// One shared empty list for untainted nodes: a fresh [] per node would be one more object (and
+// one more cache miss) on the filter's hot path. It is never mutated.
+const NO_TAINTS: Taint[] = Object.freeze([]) as unknown as Taint[];
 
 /** An empty NodeInfo for `name`, without a Node object yet. */
 export function newNodeInfo(name: string): NodeInfo {
@@ -13,6 +17,8 @@ export function newNodeInfo(name: string): NodeInfo {
     name,
     node: null,
     labels: {},
+    taints: NO_TAINTS,
+    unschedulable: false,
     pods: [],
     podsWithAffinity: [],
     podsWithRequiredAntiAffinity: [],
@@ -30,6 +36,9 @@ export function newNodeInfo(name: string): NodeInfo {
 export function setNode(info: NodeInfo, node: Node): void {
   info.node = node;
   info.labels = node.metadata?.labels ?? {};
+  const taints = node.spec?.taints;
+  info.taints = taints !== undefined && taints.length > 0 ? taints : NO_TAINTS;
+  info.unschedulable = node.spec?.unschedulable === true;
   info.allocatable = resourceFromList(node.status?.allocatable);
   info.generation++;
 }
@@ -38,6 +47,8 @@ export function setNode(info: NodeInfo, node: Node): void {
 export function clearNode(info: NodeInfo): void {
   info.node = null;
   info.labels = {};
+  info.taints = NO_TAINTS;
+  info.unschedulable = false;
   info.generation++;
 }
 
@@ -117,6 +128,8 @@ export function cloneNodeInfo(info: NodeInfo): NodeInfo {
     name: info.name,
     node: info.node,
     labels: info.labels,
+    taints: info.taints,
+    unschedulable: info.unschedulable,
     pods: info.pods.slice(),
     podsWithAffinity: info.podsWithAffinity.slice(),
     podsWithRequiredAntiAffinity: info.podsWithRequiredAntiAffinity.slice(),

@@ -5,7 +5,7 @@
  * `PodInfo` is never mutated once built (an update builds a new one), so copies made by
  * serialisation are harmless.
  */
-import type { Node, Pod } from "kubernetes-types/core/v1";
+import type { Node, Pod, Taint } from "kubernetes-types/core/v1";
 import type { Selector } from "../internal/label-selector";
 
 /** `framework.Resource`: CPU in millicores, memory and storage in bytes, scalar resources by name. */
@@ -79,6 +79,10 @@ export interface NodeInfo {
   node: Node | null;
   /** `node.metadata.labels` (never undefined, for fast lookups). */
   labels: Record<string, string>;
+  /** `node.spec.taints` (empty when none). */
+  taints: Taint[];
+  /** `node.spec.unschedulable`. */
+  unschedulable: boolean;
   pods: PodInfo[];
   /** The subset of pods with (anti-)affinity. */
   podsWithAffinity: PodInfo[];

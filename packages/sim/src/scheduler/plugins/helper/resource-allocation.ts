@@ -26,6 +26,14 @@ export function podResourceRequestList(pod: Pod, resources: ResourceSpec[]): num
   return resources.map((r) => reqs.get(r.name) ?? 0);
 }
 
+/** How a resource is read from a NodeInfo (resolved once, not per node). */
+export type ResourceKind = 0 | 1 | 2 | 3; // cpu, memory, ephemeral-storage, scalar
+
+/** The kind of each resource name. */
+export function resourceKind(name: string): ResourceKind {
+  return name === "cpu" ? 0 : name === "memory" ? 1 : name === "ephemeral-storage" ? 2 : 3;
+}
+
 /**
  * `calculateResourceAllocatableRequest`: [allocatable, requested-with-pod]; [0, 0] means "skip
  * this resource" (an extended resource the pod does not request, or one the node lacks).
@@ -33,24 +41,26 @@ export function podResourceRequestList(pod: Pod, resources: ResourceSpec[]): num
 export function allocatableAndRequested(
   nodeInfo: NodeInfo,
   resource: string,
+  kind: ResourceKind,
   podRequest: number,
   out: [number, number],
 ): void {
-  const requested = nodeInfo.nonZeroRequested;
+  if (kind === 0) {
+    out[0] = nodeInfo.allocatable.milliCPU;
+    out[1] = nodeInfo.nonZeroRequested.milliCPU + podRequest;
+    return;
+  }
+  if (kind === 1) {
+    out[0] = nodeInfo.allocatable.memory;
+    out[1] = nodeInfo.nonZeroRequested.memory + podRequest;
+    return;
+  }
   if (podRequest === 0 && isScalarResourceName(resource)) {
     out[0] = 0;
     out[1] = 0;
     return;
   }
   switch (resource) {
-    case "cpu":
-      out[0] = nodeInfo.allocatable.milliCPU;
-      out[1] = requested.milliCPU + podRequest;
-      return;
-    case "memory":
-      out[0] = nodeInfo.allocatable.memory;
-      out[1] = requested.memory + podRequest;
-      return;
     case "ephemeral-storage":
       out[0] = nodeInfo.allocatable.ephemeralStorage;
       out[1] = nodeInfo.requested.ephemeralStorage + podRequest;

@@ -35,27 +35,42 @@ export function calculatePriority(sumScores: number, numContainers: number): num
 /** The plugin. */
 export class ImageLocality implements ScorePlugin {
   readonly name = Names.ImageLocality;
+  // A memo of the last pod's normalised image names (pure: recomputed when the pod changes).
+  private memoPod: PodInfo | null = null;
+  private memoImages: string[] = [];
 
   constructor(private readonly handle: Handle) {}
 
+  private imagesOf(pod: PodInfo): string[] {
+    if (this.memoPod !== pod) {
+      const spec = pod.pod.spec;
+      const images: string[] = [];
+      for (const c of spec?.initContainers ?? []) if (c.image) images.push(normalizedImageName(c.image));
+      for (const c of spec?.containers ?? []) if (c.image) images.push(normalizedImageName(c.image));
+      this.memoPod = pod;
+      this.memoImages = images;
+    }
+    return this.memoImages;
+  }
+
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: number[]): void {
+    for (let i = 0; i < nodes.length; i++) out.push(this.score(state, pod, nodes[i] as NodeInfo));
+  }
+
   score(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number {
-    const snapshot = this.handle.snapshot();
-    const totalNumNodes = snapshot.numNodes();
     const spec = pod.pod.spec;
-    let sum = 0;
-    let numContainers = 0;
+    const numContainers = (spec?.initContainers?.length ?? 0) + (spec?.containers?.length ?? 0);
+    const images = this.imagesOf(pod);
     const sizes = nodeInfo.imageSizes;
-    for (const list of [spec?.initContainers, spec?.containers]) {
-      if (!list) continue;
-      numContainers += list.length;
-      for (const c of list) {
-        if (!c.image) continue;
-        const name = normalizedImageName(c.image);
-        const size = sizes[name];
-        if (size === undefined) continue;
-        // scaledImageScore: size × (nodes having it / all nodes).
-        sum += Math.trunc(size * (snapshot.imageNumNodes(name) / totalNumNodes));
-      }
+    let sum = 0;
+    let snapshot: ReturnType<Handle["snapshot"]> | null = null;
+    for (let i = 0; i < images.length; i++) {
+      const name = images[i] as string;
+      const size = sizes[name];
+      if (size === undefined) continue;
+      snapshot ??= this.handle.snapshot();
+      // scaledImageScore: size × (nodes having it / all nodes).
+      sum += Math.trunc(size * (snapshot.imageNumNodes(name) / snapshot.numNodes()));
     }
     return calculatePriority(sum, numContainers);
   }

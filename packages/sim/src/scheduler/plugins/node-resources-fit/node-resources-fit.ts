@@ -18,7 +18,9 @@ import {
   allocatableAndRequested,
   DEFAULT_RESOURCE_SPECS,
   podResourceRequestList,
+  type ResourceKind,
   type ResourceSpec,
+  resourceKind,
 } from "../helper/resource-allocation";
 import { Names } from "../names";
 
@@ -147,11 +149,16 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
   private readonly resources: ResourceSpec[];
   private readonly strategy: ScoringStrategyType;
   private readonly scratch: [number, number] = [0, 0];
+  private readonly kinds: ResourceKind[];
+  // The PreScore state of the cycle being scored, looked up once per cycle rather than per node.
+  private memoState: CycleState | null = null;
+  private memoRequests: number[] = [];
 
   constructor(args: NodeResourcesFitArgs = {}) {
     this.ignoredResources = new Set(args.ignoredResources ?? []);
     this.ignoredGroups = new Set(args.ignoredResourceGroups ?? []);
     this.resources = args.scoringStrategy?.resources ?? DEFAULT_RESOURCE_SPECS;
+    this.kinds = this.resources.map((r) => resourceKind(r.name));
     this.strategy = args.scoringStrategy?.type ?? "LeastAllocated";
   }
 
@@ -160,9 +167,10 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
     return { status: null };
   }
 
-  filter(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status | null {
-    const s = state.read<PreFilterState>(PRE_FILTER_STATE_KEY);
-    const req = s !== undefined ? s.request : pod.requests;
+  filter(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status | null {
+    // The PreFilter state is the pod's request (computePodResourceRequest), which the PodInfo
+    // already holds: reading it there saves a cycle-state lookup per node.
+    const req = pod.requests;
     // Fast path for the common case: nothing is short (same checks as fitsRequest).
     const alloc = nodeInfo.allocatable;
     const used = nodeInfo.requested;
@@ -181,20 +189,29 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
     return newStatus("Unschedulable", ...insufficient.map((r) => r.reason));
   }
 
+  private podRequestsFor(state: CycleState, pod: PodInfo): number[] {
+    if (this.memoState !== state) {
+      const s = state.read<PreScoreState>(PRE_SCORE_STATE_KEY);
+      this.memoRequests = s !== undefined ? s.podRequests : podResourceRequestList(pod.pod, this.resources);
+      this.memoState = state;
+    }
+    return this.memoRequests;
+  }
+
   preScore(state: CycleState, pod: PodInfo): Status | null {
     state.write(PRE_SCORE_STATE_KEY, new PreScoreState(podResourceRequestList(pod.pod, this.resources)));
+    this.memoState = null;
     return null;
   }
 
   score(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number {
-    const s = state.read<PreScoreState>(PRE_SCORE_STATE_KEY);
-    const podReqs = s !== undefined ? s.podRequests : podResourceRequestList(pod.pod, this.resources);
+    const podReqs = this.podRequestsFor(state, pod);
     let nodeScore = 0;
     let weightSum = 0;
     const out = this.scratch;
     for (let i = 0; i < this.resources.length; i++) {
       const r = this.resources[i] as ResourceSpec;
-      allocatableAndRequested(nodeInfo, r.name, podReqs[i] as number, out);
+      allocatableAndRequested(nodeInfo, r.name, this.kinds[i] as ResourceKind, podReqs[i] as number, out);
       if (out[0] === 0) continue;
       const resourceScore =
         this.strategy === "LeastAllocated"
@@ -205,6 +222,10 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
     }
     if (weightSum === 0) return 0;
     return Math.trunc(nodeScore / weightSum);
+  }
+
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: number[]): void {
+    for (let i = 0; i < nodes.length; i++) out.push(this.score(state, pod, nodes[i] as NodeInfo));
   }
 
   eventsToRegister(): ClusterEventRegistration[] {

@@ -20,9 +20,9 @@ export class NodeUnschedulable implements FilterPlugin {
   readonly name = Names.NodeUnschedulable;
 
   filter(_state: unknown, pod: PodInfo, nodeInfo: NodeInfo): Status | null {
-    const node = nodeInfo.node;
-    if (node === null) return newStatus("UnschedulableAndUnresolvable", ERR_REASON_UNKNOWN_CONDITION);
-    if (!node.spec?.unschedulable) return null;
+    if (nodeInfo.node === null)
+      return newStatus("UnschedulableAndUnresolvable", ERR_REASON_UNKNOWN_CONDITION);
+    if (!nodeInfo.unschedulable) return null;
     if (tolerationsTolerateTaint(pod.pod.spec?.tolerations, UNSCHEDULABLE_TAINT)) return null;
     return newStatus("UnschedulableAndUnresolvable", ERR_REASON_UNSCHEDULABLE);
   }

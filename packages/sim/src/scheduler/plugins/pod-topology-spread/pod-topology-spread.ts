@@ -90,8 +90,7 @@ function matchNodeInclusionPolicies(
   )
     return false;
   if (c.nodeTaintsPolicy === "Honor") {
-    const taints = nodeInfo.node?.spec?.taints ?? [];
-    if (findMatchingUntoleratedTaint(taints, pod.spec?.tolerations, isDoNotScheduleTaint) !== null)
+    if (findMatchingUntoleratedTaint(nodeInfo.taints, pod.spec?.tolerations, isDoNotScheduleTaint) !== null)
       return false;
   }
   return true;

@@ -32,8 +32,8 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   readonly name = Names.TaintToleration;
 
   filter(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status | null {
-    const taints = nodeInfo.node?.spec?.taints;
-    if (taints === undefined || taints.length === 0) return null;
+    const taints = nodeInfo.taints;
+    if (taints.length === 0) return null;
     const taint = findMatchingUntoleratedTaint(taints, pod.pod.spec?.tolerations, isDoNotScheduleTaint);
     if (taint === null) return null;
     return newStatus(
@@ -52,8 +52,8 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   }
 
   score(state: CycleState, _pod: PodInfo, nodeInfo: NodeInfo): number {
-    const taints = nodeInfo.node?.spec?.taints;
-    if (taints === undefined || taints.length === 0) return 0;
+    const taints = nodeInfo.taints;
+    if (taints.length === 0) return 0;
     const s = state.read<PreScoreState>(PRE_SCORE_STATE_KEY);
     if (s === undefined) throw new Error(`reading "${PRE_SCORE_STATE_KEY}" from cycleState: not found`);
     let intolerable = 0;
@@ -62,6 +62,10 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
       if (!tolerationsTolerateTaint(s.tolerationsPreferNoSchedule, taint)) intolerable++;
     }
     return intolerable;
+  }
+
+  scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: number[]): void {
+    for (let i = 0; i < nodes.length; i++) out.push(this.score(state, pod, nodes[i] as NodeInfo));
   }
 
   normalizeScore(
