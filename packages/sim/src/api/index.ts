@@ -4,6 +4,7 @@
  */
 export * from "./defaults";
 export * from "./field-errors";
+export * from "./patch";
 export * from "./quantity";
 export * from "./resources";
 export * from "./schema/decode";

@@ -236,6 +236,14 @@ export function newServerTimeout(gr: GroupResource, operation: string, retryAfte
   );
 }
 
+/**
+ * 422 Invalid as `NewGenericServerResponse(422, ...)` builds it: the generic text, the
+ * server's own message dropped (what a JSON patch that fails to apply gets).
+ */
+export function newUnprocessableEntity(_serverMessage = ""): Status {
+  return failure(422, "Invalid", "the server rejected our request due to an error in our request", {});
+}
+
 /** 503 ServiceUnavailable with the given message. */
 export function newServiceUnavailable(message: string): Status {
   return failure(503, "ServiceUnavailable", message);
