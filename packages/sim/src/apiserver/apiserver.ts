@@ -79,7 +79,7 @@ function handleRequest(ctx: Context, s: ApiServerState, req: ApiRequest, from: s
   const key = inflightKey(req);
   const watch = isWatchRequest(req);
   const info = parseRequestInfo(req.verb, req.path, watch);
-  const f: Inflight = { replyTo: from, req, info, resourceKey: "", attempts: 0 };
+  const f: Inflight = { replyTo: from, req, info, resourceKey: "", attempts: 0, startedAt: ctx.now };
   s.inflight[key] = f;
   if (!info.isResourceRequest) {
     handleNonResource(ctx, s, key, f);
@@ -99,8 +99,12 @@ function handleRequest(ctx: Context, s: ApiServerState, req: ApiRequest, from: s
     reply(ctx, s, key, 404, notFoundPage());
     return;
   }
-  // The request deadline (--request-timeout 60 s) for everything but watches.
-  if (!watch) ctx.setTimer(s.cfg.requestTimeoutMs, { name: "request-timeout", key } as Timer);
+  // The request deadline (--request-timeout 60 s) for everything but watches, checked by a sweep
+  // that runs once a second while requests are in flight (one timer, not one per request).
+  if (!watch && !s.sweepScheduled) {
+    s.sweepScheduled = true;
+    ctx.setTimer(1000, { name: "request-sweep" });
+  }
   switch (info.verb) {
     case "get":
       handleGet(ctx, s, key, f);
@@ -546,9 +550,21 @@ export const kubeApiServerBehavior = defineBehavior<ApiServerState>({
   onTimer(ctx, s, timer: Timer) {
     const t = timer as Timer & { key?: string; at?: number };
     switch (t.name) {
-      case "request-timeout":
-        if (s.inflight[t.key!]) reply(ctx, s, t.key!, 504, newTimeout());
+      case "request-sweep": {
+        s.sweepScheduled = false;
+        const deadline = ctx.now - s.cfg.requestTimeoutMs;
+        let pending = false;
+        for (const key in s.inflight) {
+          const f = s.inflight[key]!;
+          if (f.startedAt <= deadline) reply(ctx, s, key, 504, newTimeout());
+          else pending = true;
+        }
+        if (pending) {
+          s.sweepScheduled = true;
+          ctx.setTimer(1000, { name: "request-sweep" });
+        }
         return;
+      }
       case "health-timeout":
         if (s.inflight[t.key!]) healthReply(ctx, s, t.key!, false);
         return;

@@ -64,6 +64,8 @@ export interface Inflight {
   obj?: KubeObject;
   /** How many optimistic-concurrency retries an unconditional update has made. */
   attempts: number;
+  /** When the request arrived (for --request-timeout). */
+  startedAt: number;
   /** For paged lists and consistent reads: the revision to serve at. */
   rev?: number;
   /** `Warning` headers for the response (unknown fields). */
@@ -119,6 +121,8 @@ export interface ApiServerState {
   watchersByPrefix: Record<string, Record<string, true>>;
   watchersByNode: Record<string, Record<string, true>>;
   bookmarkTimerAt: number;
+  /** Whether the request-timeout sweep timer is set. */
+  sweepScheduled: boolean;
   /** The etcd lease Events are attached to, and when it was granted. */
   eventLease: { id: number; grantedAt: number } | null;
   /** Resources added by CustomResourceDefinitions. */
@@ -146,6 +150,7 @@ export function createApiServer(name: string, cfg: ApiServerConfig): ApiServerSt
     watchersByPrefix: {},
     watchersByNode: {},
     bookmarkTimerAt: 0,
+    sweepScheduled: false,
     eventLease: null,
     customResources: [],
     compaction: { lastRev: 0, keyVersion: 0 },

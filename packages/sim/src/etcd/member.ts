@@ -60,7 +60,12 @@ export interface EtcdMemberConfig {
   heartbeatMs: number;
   /** `--election-timeout` 1000 ms = 10 ticks (etcd server/embed/config.go). */
   electionTicks: number;
-  /** `--snapshot-count`, 100,000 entries (etcdserver.DefaultSnapshotCount in v3.5). */
+  /**
+   * Applied entries between raft snapshots (log truncations). etcd v3.5's `--snapshot-count`
+   * default is 100,000 (etcdserver.DefaultSnapshotCount); the simulation keeps 10,000 because
+   * the log lives in memory and in every serialized snapshot. It only changes when a lagging
+   * follower is sent a snapshot instead of log entries.
+   */
   snapshotCount: number;
   /** Entries kept after a snapshot for slow followers (etcdserver.DefaultSnapshotCatchUpEntries, 5000). */
   catchUpEntries: number;
@@ -73,7 +78,7 @@ export function defaultEtcdMemberConfig(): EtcdMemberConfig {
   return {
     heartbeatMs: 100,
     electionTicks: 10,
-    snapshotCount: 100_000,
+    snapshotCount: 10_000,
     catchUpEntries: 5000,
     maxEntriesPerMessage: 4096,
   };
@@ -723,8 +728,9 @@ function startWrite(ctx: Context, s: EtcdMemberState, client: string, m: EtcdReq
   const reqId = `${s.name}:${s.nextReqSeq++}`;
   const data: EntryData = { reqId, op: toWriteOp(m) };
   const pw: PendingWrite = { client, id: m.id, op: m.verb, startedAt: ctx.now, data, forwarded: false };
+  // Its deadline (ReqTimeout) is checked on each raft tick rather than by a timer per request:
+  // pending writes are in arrival order, so the check stops at the first one still in time.
   s.pendingWrites[reqId] = pw;
-  ctx.setTimer(reqTimeoutMs(s), { name: "write-timeout", reqId } as Timer);
   proposeOrForward(ctx, s, pw);
 }
 
@@ -778,7 +784,6 @@ function startRead(
 ): void {
   const readId = s.nextReadId++;
   s.pendingReads[readId] = { client, id: m.id, req: m, startedAt: ctx.now, sentAt: ctx.now, index: -1 };
-  ctx.setTimer(reqTimeoutMs(s), { name: "read-timeout", readId } as Timer);
   requestReadIndex(ctx, s, readId);
 }
 
@@ -1110,6 +1115,24 @@ function tick(ctx: Context, s: EtcdMemberState): void {
     const r = s.pendingReads[key]!;
     if (r.index < 0 && ctx.now - r.sentAt >= 500) requestReadIndex(ctx, s, Number(key));
   }
+  expireRequests(ctx, s);
+}
+
+/** Answer requests older than ReqTimeout with etcd's timeout error. */
+function expireRequests(ctx: Context, s: EtcdMemberState): void {
+  const deadline = ctx.now - reqTimeoutMs(s);
+  for (const key in s.pendingWrites) {
+    const pw = s.pendingWrites[key]!;
+    if (pw.startedAt > deadline) break;
+    delete s.pendingWrites[key];
+    respond(ctx, s, pw.client, pw.id, pw.op, undefined, timeoutError(ctx, s, pw.startedAt));
+  }
+  for (const key in s.pendingReads) {
+    const r = s.pendingReads[key]!;
+    if (r.startedAt > deadline) break;
+    delete s.pendingReads[key];
+    respond(ctx, s, r.client, r.id, "Range", undefined, EtcdErrors.requestTimedOut);
+  }
 }
 
 function tickElection(ctx: Context, s: EtcdMemberState): void {
@@ -1257,22 +1280,6 @@ export const etcdMemberBehavior = defineBehavior<EtcdMemberState>({
       case "flush":
         flush(ctx, s);
         return;
-      case "write-timeout": {
-        const reqId = (timer as Timer & { reqId: string }).reqId;
-        const pw = s.pendingWrites[reqId];
-        if (!pw) return;
-        delete s.pendingWrites[reqId];
-        respond(ctx, s, pw.client, pw.id, pw.op, undefined, timeoutError(ctx, s, pw.startedAt));
-        return;
-      }
-      case "read-timeout": {
-        const readId = (timer as Timer & { readId: number }).readId;
-        const r = s.pendingReads[readId];
-        if (!r) return;
-        delete s.pendingReads[readId];
-        respond(ctx, s, r.client, r.id, "Range", undefined, EtcdErrors.requestTimedOut);
-        return;
-      }
     }
   },
 });
