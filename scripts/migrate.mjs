@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Applies pending migrations to DATABASE_URL (creating the database if needed).
 // Used by `npm start`, `npm test`, the compose `migrate` service and the
-// Kubernetes migration Job.
+// init containers of the Kubernetes Deployments.
 import { applyMigrations, ensureDatabase } from "./lib/migrate.mjs";
 
 const url = process.env.DATABASE_URL;

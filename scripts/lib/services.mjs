@@ -177,13 +177,17 @@ export async function resolveServices() {
       stdio: "inherit",
     });
     if (up.status === 0) {
+      // The ports and credentials docker-compose.yml publishes on loopback.
+      const password = encodeURIComponent(process.env.POSTGRES_PASSWORD ?? "kubelab-change-me");
+      const composeDatabaseUrl = `postgresql://kubelab:${password}@127.0.0.1:${process.env.KUBELAB_POSTGRES_PORT ?? 5432}/postgres`;
+      const composeRedisUrl = `redis://127.0.0.1:${process.env.KUBELAB_REDIS_PORT ?? 6379}`;
       if (!databaseUrl) {
-        await waitFor(() => postgresAnswers(DEFAULT_DATABASE_URL, 500), "PostgreSQL (docker compose)");
-        databaseUrl = DEFAULT_DATABASE_URL;
+        await waitFor(() => postgresAnswers(composeDatabaseUrl, 500), "PostgreSQL (docker compose)");
+        databaseUrl = composeDatabaseUrl;
       }
       if (!redisUrl) {
-        await waitFor(() => redisAnswers(DEFAULT_REDIS_URL, 500), "Redis (docker compose)");
-        redisUrl = DEFAULT_REDIS_URL;
+        await waitFor(() => redisAnswers(composeRedisUrl, 500), "Redis (docker compose)");
+        redisUrl = composeRedisUrl;
       }
     }
   }
