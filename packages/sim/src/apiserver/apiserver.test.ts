@@ -218,6 +218,57 @@ describe("kube-apiserver", () => {
     expect(strict.code).toBe(400);
   });
 
+  it("patches with JSON merge, JSON and strategic merge patches", () => {
+    const h = boot();
+    h.request("POST", "/apis/apps/v1/namespaces/default/deployments", { body: deployment("web") });
+    const merge = h.request("PATCH", "/apis/apps/v1/namespaces/default/deployments/web", {
+      body: { spec: { replicas: 3 } },
+      contentType: "application/merge-patch+json",
+    });
+    expect(merge.code).toBe(200);
+    expect((merge.body as KubeObject).spec.replicas).toBe(3);
+    expect((merge.body as KubeObject).metadata.generation).toBe(2);
+    // Strategic merge: containers merge by name instead of replacing the list.
+    const smp = h.request("PATCH", "/apis/apps/v1/namespaces/default/deployments/web", {
+      body: { spec: { template: { spec: { containers: [{ name: "sidecar", image: "busybox" }] } } } },
+      contentType: "application/strategic-merge-patch+json",
+    });
+    expect(smp.code).toBe(200);
+    expect(
+      (smp.body as KubeObject).spec.template.spec.containers.map((c: { name: string }) => c.name).sort(),
+    ).toEqual(["nginx", "sidecar"]);
+    const json = h.request("PATCH", "/apis/apps/v1/namespaces/default/deployments/web", {
+      body: [{ op: "replace", path: "/spec/replicas", value: 1 }],
+      contentType: "application/json-patch+json",
+    });
+    expect((json.body as KubeObject).spec.replicas).toBe(1);
+    const failing = h.request("PATCH", "/apis/apps/v1/namespaces/default/deployments/web", {
+      body: [{ op: "test", path: "/spec/replicas", value: 7 }],
+      contentType: "application/json-patch+json",
+    });
+    expect(failing.code).toBe(422);
+    const stale = h.request("PATCH", "/apis/apps/v1/namespaces/default/deployments/web", {
+      body: { metadata: { resourceVersion: "2" }, spec: { replicas: 2 } },
+      contentType: "application/merge-patch+json",
+    });
+    expect(stale.code).toBe(409);
+    const scaled = h.request("PATCH", "/apis/apps/v1/namespaces/default/deployments/web/scale", {
+      body: { spec: { replicas: 5 } },
+      contentType: "application/merge-patch+json",
+    });
+    expect(scaled.body).toMatchObject({ kind: "Scale", spec: { replicas: 5 } });
+    const missing = h.request("PATCH", "/apis/apps/v1/namespaces/default/deployments/nope", {
+      body: { spec: { replicas: 2 } },
+      contentType: "application/merge-patch+json",
+    });
+    expect(missing.code).toBe(404);
+    const unknownType = h.request("PATCH", "/apis/apps/v1/namespaces/default/deployments/web", {
+      body: {},
+      contentType: "text/plain",
+    });
+    expect(unknownType.code).toBe(415);
+  });
+
   it("generates names from generateName", () => {
     const h = boot();
     const r = h.request("POST", "/api/v1/namespaces/default/configmaps", {

@@ -29,6 +29,7 @@ import {
   handleDelete,
   handleGet,
   handleList,
+  handlePatch,
   handleUpdate,
   onStoreEtcdResponse,
   parseFilter,
@@ -130,6 +131,9 @@ function handleRequest(ctx: Context, s: ApiServerState, req: ApiRequest, from: s
       return;
     case "update":
       handleUpdate(ctx, s, key, f);
+      return;
+    case "patch":
+      handlePatch(ctx, s, key, f);
       return;
     case "delete":
       handleDelete(ctx, s, key, f);
