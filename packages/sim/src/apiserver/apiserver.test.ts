@@ -269,6 +269,46 @@ describe("kube-apiserver", () => {
     expect(unknownType.code).toBe(415);
   });
 
+  it("authorizes with RBAC: denies with the real message until a Role and RoleBinding allow", () => {
+    const h = boot();
+    const jane = { username: "jane", groups: ["developers"] };
+    const denied = h.request("GET", "/api/v1/namespaces/default/pods", { user: jane });
+    expect(denied.code).toBe(403);
+    expect((denied.body as { message: string }).message).toBe(
+      'pods is forbidden: User "jane" cannot list resource "pods" in API group "" in the namespace "default"',
+    );
+    const cluster = h.request("GET", "/api/v1/nodes", { user: jane });
+    expect((cluster.body as { message: string }).message).toBe(
+      'nodes is forbidden: User "jane" cannot list resource "nodes" in API group "" at the cluster scope',
+    );
+    h.request("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles", {
+      body: {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "Role",
+        metadata: { name: "pod-reader" },
+        rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }],
+      },
+    });
+    h.request("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", {
+      body: {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: "devs-read-pods" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "pod-reader" },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "developers" }],
+      },
+    });
+    h.sim.advanceBy(20);
+    expect(h.request("GET", "/api/v1/namespaces/default/pods", { user: jane }).code).toBe(200);
+    expect(h.request("GET", "/api/v1/namespaces/kube-system/pods", { user: jane }).code).toBe(403);
+    const del = h.request("DELETE", "/api/v1/namespaces/default/pods/x", { user: jane });
+    expect((del.body as { message: string }).message).toBe(
+      'pods "x" is forbidden: User "jane" cannot delete resource "pods" in API group "" in the namespace "default"',
+    );
+    expect(h.request("GET", "/version", { user: { username: "system:anonymous" } }).code).toBe(200);
+    expect(h.request("GET", "/apis", { user: { username: "system:anonymous" } }).code).toBe(403);
+  });
+
   it("generates names from generateName", () => {
     const h = boot();
     const r = h.request("POST", "/api/v1/namespaces/default/configmaps", {

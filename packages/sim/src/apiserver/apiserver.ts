@@ -11,7 +11,13 @@ import {
   listResources,
   registerResources,
 } from "../api/resources";
-import { newMethodNotSupported, newTimeout, newTooManyRequests } from "../api/status";
+import {
+  type ForbiddenAttributes,
+  newForbiddenByRbac,
+  newMethodNotSupported,
+  newTimeout,
+  newTooManyRequests,
+} from "../api/status";
 import type { KubeObject, Status } from "../api/types";
 import type { ConnectionClosed, ConnectionRefused, Context, Message, Timer } from "../core/component";
 import { defineBehavior } from "../core/component";
@@ -21,6 +27,7 @@ import { encode } from "./codec";
 import { etcdCall, etcdEndpoint, etcdEndpointFailed, etcdEndpointOk, resendPending } from "./etcd-client";
 import { type ApiRequest, type ApiResponse, isWatchRequest, type WatchCancel } from "./http";
 import { newUid } from "./object-meta";
+import { authorize, bootstrapRbacObjects, SYSTEM_MASTERS, userGroups } from "./rbac";
 import { parseRequestInfo } from "./request-info";
 import { lookupResource, servedKey } from "./resources";
 import { type ApiServerState, createApiServer, type Inflight } from "./state";
@@ -83,6 +90,16 @@ function handleRequest(ctx: Context, s: ApiServerState, req: ApiRequest, from: s
   const f: Inflight = { replyTo: from, req, info, resourceKey: "", attempts: 0, startedAt: ctx.now };
   s.inflight[key] = f;
   if (!info.isResourceRequest) {
+    if (s.ready && !authorize(s, req.user, info)) {
+      reply(
+        ctx,
+        s,
+        key,
+        403,
+        newForbiddenByRbac({ user: req.user.username, verb: info.verb, path: info.path }),
+      );
+      return;
+    }
     handleNonResource(ctx, s, key, f);
     return;
   }
@@ -92,6 +109,26 @@ function handleRequest(ctx: Context, s: ApiServerState, req: ApiRequest, from: s
     return;
   }
   f.resourceKey = served.key;
+  // Authorization comes before anything else about the resource (the filter chain). Until the
+  // cache holds the RBAC objects the apiserver cannot evaluate rules; it then answers 429 as for
+  // any cache-served request.
+  if (s.cfg.authorizationMode === "RBAC" && !s.ready && !userGroups(req.user).includes(SYSTEM_MASTERS)) {
+    reply(ctx, s, key, 429, newTooManyRequests("storage is (re)initializing", 1));
+    return;
+  }
+  if (!authorize(s, req.user, info)) {
+    const attrs: ForbiddenAttributes = {
+      user: req.user.username,
+      verb: info.verb,
+      resource: info.resource,
+      apiGroup: info.group,
+    };
+    if (info.subresource) attrs.subresource = info.subresource;
+    if (info.namespace && served.info.namespaced) attrs.namespace = info.namespace;
+    if (info.name) attrs.name = info.name;
+    reply(ctx, s, key, 403, newForbiddenByRbac(attrs));
+    return;
+  }
   if (info.subresource && !served.info.subresources.some((sr) => sr.name === info.subresource)) {
     reply(ctx, s, key, 404, notFoundPage());
     return;
@@ -397,9 +434,14 @@ function bootstrapObjects(ctx: Context): { key: string; obj: KubeObject }[] {
 
 function onCacheReady(ctx: Context, s: ApiServerState): void {
   syncCustomResources(s);
-  for (const { key, obj } of bootstrapObjects(ctx)) {
+  for (const { key, obj } of [...bootstrapObjects(ctx), ...bootstrapRbacObjects()]) {
     const prefix = key.slice(0, key.lastIndexOf("/"));
     if (s.cache.resources[prefix]?.items[key]) continue;
+    obj.metadata = {
+      ...obj.metadata,
+      uid: obj.metadata.uid ?? newUid(ctx),
+      creationTimestamp: obj.metadata.creationTimestamp ?? ctx.timestamp(),
+    };
     etcdCall(ctx, s, "bootstrap-create", {
       verb: "Txn",
       txn: {

@@ -19,6 +19,7 @@ import {
   type UserInfo,
   type WatchEvent,
 } from "./http";
+import type { ApiServerState } from "./state";
 
 /** A control plane in a simulation, driven from a mailbox as kubectl would. */
 export class ControlPlaneHarness {
@@ -52,10 +53,12 @@ export class ControlPlaneHarness {
   boot(deadline = 15_000): this {
     const ok = this.sim.runUntil(
       () =>
-        this.cp.apiServers.every((a) => this.sim.componentState<{ ready: boolean }>(a).ready) &&
-        this.sim.componentState<{ cache: { resources: Record<string, { count: number }> } }>(
-          this.cp.apiServers[0]!,
-        ).cache.resources["/registry/priorityclasses"]?.count === 2,
+        this.cp.apiServers.every((a) => {
+          const st = this.sim.componentState<ApiServerState>(a);
+          const crbs = st.cache.resources["/registry/clusterrolebindings"]?.items ?? {};
+          // Ready, with the bootstrap objects (the last one written is kubeadm's admin binding).
+          return st.ready && crbs["/registry/clusterrolebindings/kubeadm:cluster-admins"] !== undefined;
+        }),
       deadline,
     );
     if (!ok) throw new Error("control plane did not become ready");
