@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
-          include: ["{apps,packages,scripts,infra}/**/*.int.test.{ts,mjs}"],
+          include: ["{apps,packages,scripts,infra,prisma}/**/*.int.test.{ts,mjs}"],
           exclude: ["**/node_modules/**", "**/.next/**", "**/dist/**"],
           testTimeout: 60_000,
           hookTimeout: 60_000,

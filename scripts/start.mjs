@@ -29,6 +29,8 @@ try {
   await ensureDatabase(databaseUrl);
   const applied = await applyMigrations(databaseUrl, { log: log.step });
   log.ok(applied.length ? `${applied.length} migration(s) applied` : "database is up to date");
+  const { seed } = await import("../prisma/seed.mjs");
+  log.ok(`seeded ${await seed(databaseUrl)} built-in lab(s)`);
 
   await buildStack(run);
   const stack = await startStack({
