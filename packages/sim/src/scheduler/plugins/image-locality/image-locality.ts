@@ -54,6 +54,20 @@ export class ImageLocality implements ScorePlugin {
   }
 
   scoreNodes(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], out: number[]): void {
+    // When none of the pod's images is on any node, every node scores the same: skip the lookups.
+    const snapshot = this.handle.snapshot();
+    const images = this.imagesOf(pod);
+    let anywhere = false;
+    for (const name of images) if (snapshot.imageNumNodes(name) > 0) anywhere = true;
+    if (!anywhere) {
+      const spec = pod.pod.spec;
+      const constant = calculatePriority(
+        0,
+        (spec?.initContainers?.length ?? 0) + (spec?.containers?.length ?? 0),
+      );
+      for (let i = 0; i < nodes.length; i++) out.push(constant);
+      return;
+    }
     for (let i = 0; i < nodes.length; i++) out.push(this.score(state, pod, nodes[i] as NodeInfo));
   }
 
