@@ -309,6 +309,41 @@ describe("kube-apiserver", () => {
     expect(h.request("GET", "/apis", { user: { username: "system:anonymous" } }).code).toBe(403);
   });
 
+  it("enforces ResourceQuota on create with the real messages", () => {
+    const h = boot();
+    h.request("POST", "/api/v1/namespaces/default/serviceaccounts", { body: serviceAccount("default") });
+    const q = h.request("POST", "/api/v1/namespaces/default/resourcequotas", {
+      body: {
+        apiVersion: "v1",
+        kind: "ResourceQuota",
+        metadata: { name: "compute" },
+        spec: { hard: { pods: "2", "requests.cpu": "1" } },
+      },
+    });
+    expect(q.code).toBe(201);
+    h.sim.advanceBy(20);
+    const noRequests = h.request("POST", "/api/v1/namespaces/default/pods", { body: pod("p0") });
+    expect(noRequests.code).toBe(403);
+    expect((noRequests.body as { message: string }).message).toBe(
+      'pods "p0" is forbidden: failed quota: compute: must specify requests.cpu for: c',
+    );
+    const withCpu = (name: string, cpu: string) =>
+      pod(name, { containers: [{ name: "c", image: "nginx:1.27", resources: { requests: { cpu } } }] });
+    expect(h.request("POST", "/api/v1/namespaces/default/pods", { body: withCpu("p1", "400m") }).code).toBe(
+      201,
+    );
+    expect(h.request("POST", "/api/v1/namespaces/default/pods", { body: withCpu("p2", "400m") }).code).toBe(
+      201,
+    );
+    const third = h.request("POST", "/api/v1/namespaces/default/pods", { body: withCpu("p3", "100m") });
+    expect(third.code).toBe(403);
+    expect((third.body as { message: string }).message).toBe(
+      'pods "p3" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2',
+    );
+    const quota = h.request("GET", "/api/v1/namespaces/default/resourcequotas/compute").body as KubeObject;
+    expect(quota.status.used).toEqual({ pods: "2", "requests.cpu": "800m" });
+  });
+
   it("generates names from generateName", () => {
     const h = boot();
     const r = h.request("POST", "/api/v1/namespaces/default/configmaps", {

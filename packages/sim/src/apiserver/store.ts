@@ -59,6 +59,7 @@ import { admit } from "./admission";
 import { decode, decodeContinue, encode, encodeContinue, withResourceVersion } from "./codec";
 import { etcdCall } from "./etcd-client";
 import { GENERATION_RESOURCES, generateName, newUid } from "./object-meta";
+import { admitQuota } from "./resource-quota";
 import { lookupResource, type ServedResource } from "./resources";
 import type { ApiServerState, Inflight } from "./state";
 import { storageKey } from "./storage-keys";
@@ -477,6 +478,46 @@ export function handleCreate(ctx: Context, s: ApiServerState, key: string, f: In
     return;
   }
   f.obj = obj;
+  // ResourceQuota (a validating plugin, last in the chain): charge the quotas first.
+  const quota = admitQuota(s, r, obj);
+  if ("status" in quota) {
+    reply(ctx, s, key, quota.status.code, quota.status);
+    return;
+  }
+  if (quota.updates.length > 0) {
+    chargeQuotas(ctx, s, key, quota.updates);
+    return;
+  }
+  continueCreate(ctx, s, key, f);
+}
+
+/** Write the quotas' new usage with a compare-and-swap on each. */
+function chargeQuotas(ctx: Context, s: ApiServerState, key: string, updates: KubeObject[]): void {
+  const compare = updates.map((q) => ({
+    key: `/registry/resourcequotas/${q.metadata.namespace}/${q.metadata.name}`,
+    target: "MOD" as const,
+    result: "EQUAL" as const,
+    value: Number(q.metadata.resourceVersion),
+  }));
+  etcdCall(
+    ctx,
+    s,
+    "quota-charge",
+    {
+      verb: "Txn",
+      txn: {
+        compare,
+        success: updates.map((q, i) => ({ put: { key: compare[i]!.key, value: encode(q) } })),
+        failure: compare.map((c) => ({ range: { key: c.key } })),
+      },
+      detail: "resourcequota",
+    },
+    key,
+  );
+}
+
+function continueCreate(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
+  const r = served(s, f);
   if (r.info.resource === "events" && (r.info.group === "" || r.info.group === "events.k8s.io")) {
     const lease = s.eventLease;
     if (lease && ctx.now - lease.grantedAt < s.cfg.leaseReuseDurationS * 1000)
@@ -1081,6 +1122,22 @@ export function onStoreEtcdResponse(
       f.rev = data?.rev;
       onListResult(ctx, s, key, f, resp, data?.key ?? "");
       return;
+    case "quota-charge": {
+      const res = resp.result as TxnResult;
+      if (res.succeeded) {
+        continueCreate(ctx, s, key, f);
+        return;
+      }
+      // A quota changed meanwhile: evaluate again against the current quotas.
+      const fresh: KubeObject[] = [];
+      for (const op of res.responses)
+        if ("range" in op && op.range.kvs[0]) fresh.push(decode(op.range.kvs[0]));
+      const again = admitQuota(s, r, f.obj!, fresh);
+      if ("status" in again) reply(ctx, s, key, again.status.code, again.status);
+      else if (again.updates.length > 0) chargeQuotas(ctx, s, key, again.updates);
+      else continueCreate(ctx, s, key, f);
+      return;
+    }
     case "event-lease": {
       const lease = (resp.result as { lease: number }).lease;
       s.eventLease = { id: lease, grantedAt: ctx.now };
