@@ -344,6 +344,102 @@ describe("kube-apiserver", () => {
     expect(quota.status.used).toEqual({ pods: "2", "requests.cpu": "800m" });
   });
 
+  it("serves custom resources once their CustomResourceDefinition exists", () => {
+    const h = boot();
+    const crd = h.request("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", {
+      body: {
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: { name: "crontabs.stable.example.com" },
+        spec: {
+          group: "stable.example.com",
+          scope: "Namespaced",
+          names: { plural: "crontabs", singular: "crontab", kind: "CronTab", shortNames: ["ct"] },
+          versions: [
+            {
+              name: "v1",
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: {
+                  type: "object",
+                  properties: { spec: { type: "object", properties: { cronSpec: { type: "string" } } } },
+                },
+              },
+              subresources: { status: {} },
+            },
+          ],
+        },
+      },
+    });
+    expect(crd.code).toBe(201);
+    h.sim.advanceBy(20);
+    const created = h.request("POST", "/apis/stable.example.com/v1/namespaces/default/crontabs", {
+      body: {
+        apiVersion: "stable.example.com/v1",
+        kind: "CronTab",
+        metadata: { name: "every-minute" },
+        spec: { cronSpec: "* * * * *" },
+      },
+    });
+    expect(created.code).toBe(201);
+    expect((created.body as KubeObject).metadata.generation).toBe(1);
+    const list = h.request("GET", "/apis/stable.example.com/v1/namespaces/default/crontabs");
+    expect(list.body).toMatchObject({
+      kind: "CronTabList",
+      items: [{ kind: "CronTab", metadata: { name: "every-minute" } }],
+    });
+    expect(h.request("GET", "/apis/stable.example.com/v1").code).toBe(200);
+    const smp = h.request("PATCH", "/apis/stable.example.com/v1/namespaces/default/crontabs/every-minute", {
+      body: { spec: { cronSpec: "*/5 * * * *" } },
+      contentType: "application/strategic-merge-patch+json",
+    });
+    expect(smp.code).toBe(415);
+  });
+
+  it("stores Events with a one-hour etcd lease", () => {
+    const h = boot();
+    const ev = h.request("POST", "/api/v1/namespaces/default/events", {
+      body: {
+        apiVersion: "v1",
+        kind: "Event",
+        metadata: { name: "web.1" },
+        involvedObject: { kind: "Deployment", namespace: "default", name: "web", apiVersion: "apps/v1" },
+        reason: "ScalingReplicaSet",
+        message: "Scaled up replica set web-7d4b9c8f6 from 0 to 3",
+        type: "Normal",
+        source: { component: "deployment-controller" },
+      },
+    });
+    expect(ev.code).toBe(201);
+    expect(h.request("GET", "/api/v1/namespaces/default/events/web.1").code).toBe(200);
+    // --event-ttl 1h (+ the 60 s lease reuse window): gone after that.
+    h.sim.advanceBy(3_600_000 + 60_000 + 2_000);
+    expect(h.request("GET", "/api/v1/namespaces/default/events/web.1").code).toBe(404);
+  });
+
+  it("deletes a collection by label selector", () => {
+    const h = boot();
+    for (const [name, tier] of [
+      ["a", "web"],
+      ["b", "web"],
+      ["c", "db"],
+    ] as const) {
+      h.request("POST", "/api/v1/namespaces/default/configmaps", {
+        body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels: { tier } } },
+      });
+    }
+    const r = h.request("DELETE", "/api/v1/namespaces/default/configmaps", {
+      query: { labelSelector: "tier=web" },
+    });
+    expect(r.code).toBe(200);
+    expect((r.body as { kind: string; items: KubeObject[] }).kind).toBe("ConfigMapList");
+    expect((r.body as { items: KubeObject[] }).items.map((c) => c.metadata.name).sort()).toEqual(["a", "b"]);
+    h.sim.advanceBy(20);
+    const left = h.request("GET", "/api/v1/namespaces/default/configmaps");
+    expect((left.body as { items: KubeObject[] }).items.map((c) => c.metadata.name)).toEqual(["c"]);
+  });
+
   it("generates names from generateName", () => {
     const h = boot();
     const r = h.request("POST", "/api/v1/namespaces/default/configmaps", {

@@ -48,13 +48,14 @@ import {
   onCacheList,
   onEtcdWatch,
   openEtcdWatch,
+  passes,
   sendBookmarks,
   setWatchHooks,
   startCacheList,
   startWatch,
   stopWatch,
 } from "./watch";
-import type { CacheEvent } from "./watch-cache";
+import { type CacheEvent, listCached } from "./watch-cache";
 
 /** The component kind of apiserver replicas. */
 export const KUBE_APISERVER_KIND = "kube-apiserver";
@@ -71,6 +72,10 @@ function reply(ctx: Context, s: ApiServerState, key: string, code: number, body:
   const f = s.inflight[key];
   if (!f) return;
   delete s.inflight[key];
+  if (f.parent !== undefined) {
+    onChildDone(ctx, s, f.parent, code, body);
+    return;
+  }
   const msg: ApiResponse = { verb: "RESPONSE", requestId: f.req.requestId, code, body, detail: String(code) };
   if (f.warnings) msg.warnings = f.warnings;
   const ref = objectRef(body as KubeObject);
@@ -80,6 +85,61 @@ function reply(ctx: Context, s: ApiServerState, key: string, code: number, body:
 }
 
 setReply(reply);
+
+// ---- deletecollection (store.go DeleteCollection): one delete per matching object ------------
+
+function handleDeleteCollection(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
+  const served = lookupResource(s, f.resourceKey)!;
+  const filter = parseFilter(served, f.info.namespace, f.req.query);
+  if ((filter as Status).kind === "Status") {
+    reply(ctx, s, key, 400, filter);
+    return;
+  }
+  const wf = filter as import("./watch").WatchFilter;
+  const names: { namespace: string; name: string }[] = [];
+  for (const obj of listCachedFor(s, served.prefix, wf.namespace)) {
+    if (passes(wf, obj))
+      names.push({ namespace: obj.metadata.namespace ?? "", name: obj.metadata.name ?? "" });
+  }
+  f.children = { pending: names.length, items: [] };
+  if (names.length === 0) {
+    finishCollection(ctx, s, key);
+    return;
+  }
+  names.forEach((n, i) => {
+    const childKey = `${key}/${i}`;
+    const info = { ...f.info, verb: "delete", namespace: n.namespace, name: n.name };
+    const child: Inflight = { ...f, info, parent: key, attempts: 0, startedAt: ctx.now };
+    delete child.children;
+    s.inflight[childKey] = child;
+    handleDelete(ctx, s, childKey, child);
+  });
+}
+
+function onChildDone(ctx: Context, s: ApiServerState, parentKey: string, code: number, body: unknown): void {
+  const p = s.inflight[parentKey];
+  if (!p?.children) return;
+  p.children.pending--;
+  if (code === 200 && (body as { kind?: string }).kind !== "Status")
+    p.children.items.push(body as KubeObject);
+  if (p.children.pending === 0) finishCollection(ctx, s, parentKey);
+}
+
+function finishCollection(ctx: Context, s: ApiServerState, key: string): void {
+  const f = s.inflight[key]!;
+  const served = lookupResource(s, f.resourceKey)!;
+  const apiVersion = served.info.group ? `${served.info.group}/${served.info.version}` : served.info.version;
+  reply(ctx, s, key, 200, {
+    kind: served.info.listKind,
+    apiVersion,
+    metadata: { resourceVersion: String(s.cache.rev) },
+    items: f.children!.items,
+  });
+}
+
+function listCachedFor(s: ApiServerState, prefix: string, namespace: string): KubeObject[] {
+  return listCached(s.cache, prefix, namespace);
+}
 
 // ---- routing ----------------------------------------------------------------------------------
 
@@ -174,6 +234,9 @@ function handleRequest(ctx: Context, s: ApiServerState, req: ApiRequest, from: s
       return;
     case "delete":
       handleDelete(ctx, s, key, f);
+      return;
+    case "deletecollection":
+      handleDeleteCollection(ctx, s, key, f);
       return;
     default:
       reply(

@@ -70,6 +70,10 @@ export interface Inflight {
   rev?: number;
   /** `Warning` headers for the response (unknown fields). */
   warnings?: string[];
+  /** For one delete of a deletecollection: the collection request's key. */
+  parent?: string;
+  /** For a deletecollection: deletes still running and the objects deleted. */
+  children?: { pending: number; items: KubeObject[] };
 }
 
 /** What to do when an etcd response arrives. */

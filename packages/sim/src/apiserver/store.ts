@@ -1201,6 +1201,7 @@ export function onStoreEtcdResponse(
       }
       if (step === "delete-mark")
         reply(ctx, s, key, 200, withKind(withResourceVersion(f.obj!, resp.header.revision), r.info));
+      else if (f.parent !== undefined) reply(ctx, s, key, 200, withKind(f.obj!, r.info));
       else reply(ctx, s, key, 200, deletedResponse(r, f.obj!));
       return;
     }
