@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../api/types";
 import { Simulation } from "../core/simulation";
@@ -440,6 +441,38 @@ describe("kube-apiserver", () => {
     expect((left.body as { items: KubeObject[] }).items.map((c) => c.metadata.name)).toEqual(["c"]);
   });
 
+  it("compacts etcd every 5 minutes, after which an old continue token expires", () => {
+    const h = boot();
+    for (let i = 0; i < 4; i++) {
+      h.request("POST", "/api/v1/namespaces/default/configmaps", {
+        body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `c${i}` } },
+      });
+    }
+    const page = h.request("GET", "/api/v1/namespaces/default/configmaps", { query: { limit: "2" } });
+    const token = (page.body as { metadata: { continue: string } }).metadata.continue;
+    expect(token).toBeTruthy();
+    // Later writes, then two compaction rounds: the second compacts to the revision seen by the first.
+    h.request("POST", "/api/v1/namespaces/default/configmaps", {
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "later" } },
+    });
+    h.sim.advanceBy(5 * 60_000 + 1000);
+    h.request("POST", "/api/v1/namespaces/default/configmaps", {
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "later2" } },
+    });
+    h.sim.advanceBy(5 * 60_000 + 1000);
+    const compactRev = h.sim.componentState<{ store: { compactRevision: number } }>("etcd-0").store
+      .compactRevision;
+    expect(compactRev).toBeGreaterThan(0);
+    const expired = h.request("GET", "/api/v1/namespaces/default/configmaps", {
+      query: { limit: "2", continue: token },
+    });
+    expect(expired.code).toBe(410);
+    expect(expired.body).toMatchObject({ reason: "Expired" });
+    expect((expired.body as { message: string }).message).toMatch(
+      /^The provided continue parameter is too old/,
+    );
+  });
+
   it("generates names from generateName", () => {
     const h = boot();
     const r = h.request("POST", "/api/v1/namespaces/default/configmaps", {
@@ -656,6 +689,65 @@ describe("kube-apiserver", () => {
     ).toBe(true);
     expect(h.request("GET", "/readyz")).toMatchObject({ code: 200, body: "ok" });
     expect(h.request("GET", "/version").body).toMatchObject({ gitVersion: "v1.32.0" });
+  });
+
+  it("gives the same future after restore at random cut points, with random faults (property)", () => {
+    type Input = { at: number; op: "create" | "stop" | "start"; target: string };
+    const inputArb = fc.array(
+      fc.record({
+        at: fc.integer({ min: 2500, max: 12_000 }),
+        op: fc.constantFrom("create" as const, "create" as const, "stop" as const, "start" as const),
+        target: fc.constantFrom("etcd-0", "etcd-1", "etcd-2", "kube-apiserver-0", "kube-apiserver-1"),
+      }),
+      { maxLength: 12 },
+    );
+    const run = (seed: number, inputs: Input[], cut: number | null) => {
+      const h = new ControlPlaneHarness({
+        seed,
+        spec: { apiServers: 2 },
+        trace: { enabled: true, limit: 1_000_000, excludeVerbs: [] },
+      });
+      let sim = h.sim;
+      const trace: unknown[] = [];
+      let n = 0;
+      const apply = (i: Input) => {
+        sim.advanceTo(i.at);
+        if (i.op === "create") {
+          sim.inject("kubectl", "kube-apiserver-lb", {
+            verb: "POST",
+            requestId: n++,
+            origin: "kubectl",
+            path: "/api/v1/namespaces/default/configmaps",
+            user: { username: "kubernetes-admin", groups: ["kubeadm:cluster-admins"] },
+            body: { apiVersion: "v1", kind: "ConfigMap", metadata: { generateName: "c-" } },
+          });
+        } else if (i.op === "stop") sim.stop(i.target);
+        else sim.start(i.target);
+      };
+      for (const i of inputs) {
+        if (cut !== null && i.at >= cut && sim === h.sim) {
+          sim.advanceTo(cut);
+          trace.push(...sim.drainTrace());
+          sim = Simulation.restore(sim.serialize(), controlPlaneBehaviors);
+        }
+        apply(i);
+      }
+      if (cut !== null && sim === h.sim) {
+        sim.advanceTo(cut);
+        trace.push(...sim.drainTrace());
+        sim = Simulation.restore(sim.serialize(), controlPlaneBehaviors);
+      }
+      sim.advanceTo(20_000);
+      trace.push(...sim.drainTrace());
+      return JSON.stringify(trace) + sim.serialize();
+    };
+    fc.assert(
+      fc.property(fc.integer(), inputArb, fc.integer({ min: 0, max: 19_000 }), (seed, raw, cut) => {
+        const inputs = [...raw].sort((a, b) => a.at - b.at);
+        expect(run(seed, inputs, cut)).toBe(run(seed, inputs, null));
+      }),
+      { numRuns: 12 },
+    );
   });
 
   it("is deterministic and restores from a snapshot to the same future", () => {
