@@ -2,6 +2,7 @@
  * API machinery libraries for the simulated apiserver and its clients: pure functions over
  * plain JSON, no simulation state. See each module for its Kubernetes source.
  */
+export * from "./apply";
 export * from "./defaults";
 export * from "./field-errors";
 export * from "./patch";

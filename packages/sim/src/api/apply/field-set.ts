@@ -1,0 +1,227 @@
+/**
+ * Field sets as structured-merge-diff (sigs.k8s.io/structured-merge-diff/v4 `fieldpath`)
+ * keeps them: a tree of path elements where a node may itself be a member. The tree is
+ * serialised in the `fieldsV1` format of managedFields: `f:<field>`, `k:<key json>` for
+ * items of associative lists, `v:<value json>` for set items, `i:<index>`, and `.` when a
+ * node with children is itself a member.
+ */
+import type { JsonValue } from "../types";
+
+/** One step of a path. */
+export type PathElement =
+  | { field: string }
+  | { key: Record<string, JsonValue> }
+  | { value: JsonValue }
+  | { index: number };
+
+/** A field path: a list of path elements from the object root. */
+export type FieldPathElements = PathElement[];
+
+/** A node of the set: `self` when the path to it is a member; children by fieldsV1 key. */
+export interface FieldSetNode {
+  self: boolean;
+  children: Map<string, FieldSetNode>;
+}
+
+/** A new empty set. */
+export function emptyFieldSet(): FieldSetNode {
+  return { self: false, children: new Map() };
+}
+
+function sortedKeyJson(key: Record<string, JsonValue>): string {
+  const sorted: Record<string, JsonValue> = {};
+  for (const k of Object.keys(key).sort()) sorted[k] = key[k]!;
+  return JSON.stringify(sorted);
+}
+
+/** The fieldsV1 key of a path element ("f:spec", `k:{"name":"web"}`, `v:"a"`, "i:0"). */
+export function pathElementKey(pe: PathElement): string {
+  if ("field" in pe) return `f:${pe.field}`;
+  if ("key" in pe) return `k:${sortedKeyJson(pe.key)}`;
+  if ("value" in pe) return `v:${JSON.stringify(pe.value)}`;
+  return `i:${pe.index}`;
+}
+
+/** Parses a fieldsV1 key back into a path element. */
+export function parsePathElementKey(key: string): PathElement {
+  const body = key.slice(2);
+  switch (key.slice(0, 2)) {
+    case "f:":
+      return { field: body };
+    case "k:":
+      return { key: JSON.parse(body) as Record<string, JsonValue> };
+    case "v:":
+      return { value: JSON.parse(body) as JsonValue };
+    case "i:":
+      return { index: Number(body) };
+    default:
+      throw new Error(`unknown path element: ${key}`);
+  }
+}
+
+function valueString(v: JsonValue): string {
+  return JSON.stringify(v);
+}
+
+/** `PathElement.String()`: ".spec", `[name="web"]`, `[="a"]`, "[0]". */
+export function pathElementString(pe: PathElement): string {
+  if ("field" in pe) return `.${pe.field}`;
+  if ("key" in pe) {
+    return `[${Object.keys(pe.key)
+      .sort()
+      .map((k) => `${k}=${valueString(pe.key[k]!)}`)
+      .join(",")}]`;
+  }
+  if ("value" in pe) return `[=${valueString(pe.value)}]`;
+  return `[${pe.index}]`;
+}
+
+/** `Path.String()`: ".spec.template.spec.containers[name="web"].image". */
+export function pathString(path: FieldPathElements): string {
+  return path.map(pathElementString).join("");
+}
+
+/** Adds a path to the set. */
+export function insertPath(set: FieldSetNode, path: FieldPathElements): void {
+  let node = set;
+  for (const pe of path) {
+    const k = pathElementKey(pe);
+    let child = node.children.get(k);
+    if (!child) {
+      child = emptyFieldSet();
+      node.children.set(k, child);
+    }
+    node = child;
+  }
+  node.self = true;
+}
+
+/** True when the path is a member of the set. */
+export function hasPath(set: FieldSetNode, path: FieldPathElements): boolean {
+  let node: FieldSetNode | undefined = set;
+  for (const pe of path) {
+    node = node.children.get(pathElementKey(pe));
+    if (!node) return false;
+  }
+  return node.self;
+}
+
+/** The node at a path, if any. */
+export function nodeAt(set: FieldSetNode, path: FieldPathElements): FieldSetNode | undefined {
+  let node: FieldSetNode | undefined = set;
+  for (const pe of path) {
+    node = node?.children.get(pathElementKey(pe));
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+/** True when the set has no member. */
+export function isEmptySet(set: FieldSetNode): boolean {
+  if (set.self) return false;
+  for (const c of set.children.values()) if (!isEmptySet(c)) return false;
+  return true;
+}
+
+function prune(node: FieldSetNode): FieldSetNode {
+  for (const [k, c] of node.children) if (isEmptySet(c)) node.children.delete(k);
+  return node;
+}
+
+/** Set union. */
+export function unionSets(a: FieldSetNode, b: FieldSetNode): FieldSetNode {
+  const out: FieldSetNode = { self: a.self || b.self, children: new Map() };
+  for (const k of new Set([...a.children.keys(), ...b.children.keys()])) {
+    const ca = a.children.get(k);
+    const cb = b.children.get(k);
+    out.children.set(k, ca && cb ? unionSets(ca, cb) : cloneSet((ca ?? cb)!));
+  }
+  return prune(out);
+}
+
+/** Set intersection. */
+export function intersectSets(a: FieldSetNode, b: FieldSetNode): FieldSetNode {
+  const out: FieldSetNode = { self: a.self && b.self, children: new Map() };
+  for (const [k, ca] of a.children) {
+    const cb = b.children.get(k);
+    if (cb) out.children.set(k, intersectSets(ca, cb));
+  }
+  return prune(out);
+}
+
+/** Set difference (members of `a` not in `b`). */
+export function subtractSets(a: FieldSetNode, b: FieldSetNode): FieldSetNode {
+  const out: FieldSetNode = { self: a.self && !b.self, children: new Map() };
+  for (const [k, ca] of a.children) {
+    const cb = b.children.get(k);
+    out.children.set(k, cb ? subtractSets(ca, cb) : cloneSet(ca));
+  }
+  return prune(out);
+}
+
+/** `RecursiveDifference`: removes `b`'s members and everything below them. */
+export function subtractRecursive(a: FieldSetNode, b: FieldSetNode): FieldSetNode {
+  const out: FieldSetNode = { self: a.self && !b.self, children: new Map() };
+  for (const [k, ca] of a.children) {
+    const cb = b.children.get(k);
+    if (cb?.self) continue;
+    out.children.set(k, cb ? subtractRecursive(ca, cb) : cloneSet(ca));
+  }
+  return prune(out);
+}
+
+/** A deep copy. */
+export function cloneSet(s: FieldSetNode): FieldSetNode {
+  return { self: s.self, children: new Map([...s.children].map(([k, c]) => [k, cloneSet(c)])) };
+}
+
+const PE_ORDER = { "f:": 0, "k:": 1, "v:": 2, "i:": 3 } as Record<string, number>;
+
+function compareKeys(a: string, b: string): number {
+  const ta = PE_ORDER[a.slice(0, 2)] ?? 9;
+  const tb = PE_ORDER[b.slice(0, 2)] ?? 9;
+  if (ta !== tb) return ta - tb;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Every member path in structured-merge-diff's iteration order: at each node, the members
+ * among its children first (sorted), then the children's subtrees (sorted).
+ */
+export function setPaths(set: FieldSetNode): FieldPathElements[] {
+  const out: FieldPathElements[] = [];
+  const walk = (node: FieldSetNode, prefix: FieldPathElements) => {
+    const keys = [...node.children.keys()].sort(compareKeys);
+    for (const k of keys) if (node.children.get(k)!.self) out.push([...prefix, parsePathElementKey(k)]);
+    for (const k of keys) {
+      const c = node.children.get(k)!;
+      if (c.children.size > 0) walk(c, [...prefix, parsePathElementKey(k)]);
+    }
+  };
+  walk(set, []);
+  return out;
+}
+
+/** Serialises to the `fieldsV1` JSON object (keys sorted as the apiserver writes them). */
+export function toFieldsV1(set: FieldSetNode): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  const keys = [...set.children.keys()].sort(compareKeys);
+  if (set.self && set.children.size > 0) out["."] = {};
+  for (const k of keys) out[k] = toFieldsV1(set.children.get(k)!);
+  return out;
+}
+
+/** Parses a `fieldsV1` object. */
+export function fromFieldsV1(fields: unknown): FieldSetNode {
+  const walk = (obj: Record<string, unknown>, isRoot: boolean): FieldSetNode => {
+    const node = emptyFieldSet();
+    const entries = Object.entries(obj);
+    if (!isRoot && entries.length === 0) node.self = true;
+    for (const [k, v] of entries) {
+      if (k === ".") node.self = true;
+      else node.children.set(k, walk((v ?? {}) as Record<string, unknown>, false));
+    }
+    return node;
+  };
+  return walk((fields ?? {}) as Record<string, unknown>, true);
+}
