@@ -3,6 +3,7 @@
  * plain JSON, no simulation state. See each module for its Kubernetes source.
  */
 export * from "./apply";
+export * from "./crd";
 export * from "./defaults";
 export * from "./field-errors";
 export * from "./patch";

@@ -1,0 +1,3 @@
+/** Custom resources: structural-schema pruning, defaulting and validation. */
+export * from "./custom-resource";
+export * from "./structural-schema";
