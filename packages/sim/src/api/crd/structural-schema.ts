@@ -180,10 +180,12 @@ export function validateAgainstStructuralSchema(
         seen.add(k);
       });
     }
-    if (schema.items)
-      value.forEach((item, i) =>
-        errs.push(...validateAgainstStructuralSchema(item, schema.items, p.index(i))),
-      );
+    const items = schema.items;
+    if (items) {
+      value.forEach((item, i) => {
+        errs.push(...validateAgainstStructuralSchema(item, items, p.index(i)));
+      });
+    }
   }
   if (isObj(value)) {
     for (const r of schema.required ?? []) if (!(r in value)) errs.push(required(child(path, r)));
@@ -268,8 +270,9 @@ export function pruneUnknownFields(
       unknown.push(...pruneUnknownFields(value[k]!, ps, false, childPath));
     }
   } else if (Array.isArray(value) && schema.items) {
+    const items = schema.items;
     value.forEach((item, i) => {
-      unknown.push(...pruneUnknownFields(item, schema.items, false, `${path}[${i}]`));
+      unknown.push(...pruneUnknownFields(item, items, false, `${path}[${i}]`));
     });
   }
   return unknown;

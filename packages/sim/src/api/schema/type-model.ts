@@ -84,6 +84,8 @@ function parseFieldType(type: string, format: string): FieldType {
     case "boolean":
       return { kind: "bool" };
     case "Date":
+    // metav1.MicroTime (Lease acquireTime/renewTime, Event eventTime) is an RFC 3339 string too.
+    case "V1MicroTime":
       return { kind: "time" };
     case "IntOrString":
       return { kind: "intOrString" };
