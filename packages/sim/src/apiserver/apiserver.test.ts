@@ -473,6 +473,31 @@ describe("kube-apiserver", () => {
     );
   });
 
+  it("binds a pod to a node once, as the scheduler's binder does", () => {
+    const h = boot();
+    h.request("POST", "/api/v1/namespaces/default/serviceaccounts", { body: serviceAccount("default") });
+    h.request("POST", "/api/v1/namespaces/default/pods", { body: pod("p") });
+    const binding = (node: string) => ({
+      apiVersion: "v1",
+      kind: "Binding",
+      metadata: { name: "p", namespace: "default" },
+      target: { apiVersion: "v1", kind: "Node", name: node },
+    });
+    const ok = h.request("POST", "/api/v1/namespaces/default/pods/p/binding", { body: binding("node-1") });
+    expect(ok.code).toBe(201);
+    expect(ok.body).toMatchObject({ kind: "Status", status: "Success", code: 201 });
+    const p = h.request("GET", "/api/v1/namespaces/default/pods/p").body as KubeObject;
+    expect(p.spec.nodeName).toBe("node-1");
+    expect(p.status.conditions).toEqual([
+      { type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: expect.any(String) },
+    ]);
+    const again = h.request("POST", "/api/v1/namespaces/default/pods/p/binding", { body: binding("node-2") });
+    expect(again.code).toBe(409);
+    expect((again.body as { message: string }).message).toBe(
+      'Operation cannot be fulfilled on pods/binding "p": pod p is already assigned to node "node-1"',
+    );
+  });
+
   it("generates names from generateName", () => {
     const h = boot();
     const r = h.request("POST", "/api/v1/namespaces/default/configmaps", {

@@ -32,6 +32,7 @@ import { parseRequestInfo } from "./request-info";
 import { lookupResource, servedKey } from "./resources";
 import { type ApiServerState, createApiServer, type Inflight } from "./state";
 import {
+  handleBinding,
   handleCreate,
   handleDelete,
   handleGet,
@@ -214,6 +215,10 @@ function handleRequest(ctx: Context, s: ApiServerState, req: ApiRequest, from: s
       handleWatch(ctx, s, key, f);
       return;
     case "create":
+      if (served.info.resource === "pods" && served.info.group === "" && info.subresource === "binding") {
+        handleBinding(ctx, s, key, f);
+        return;
+      }
       if (info.name !== "" && info.subresource === "") {
         reply(
           ctx,
@@ -268,8 +273,13 @@ const DISCOVERY = createResourceRegistry();
 
 function handleNonResource(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
   const path = f.req.path.replace(/\/+$/, "") || "/";
-  const reg = DISCOVERY;
-  if (s.customResources.length > 0) registerResources(reg, s.customResources);
+  // The built-in table is shared by every simulation in the process: never add to it; a cluster
+  // with CRDs gets its own registry for the request.
+  let reg = DISCOVERY;
+  if (s.customResources.length > 0) {
+    reg = createResourceRegistry();
+    registerResources(reg, s.customResources);
+  }
   if (path === "/healthz" || path === "/livez" || path === "/readyz") {
     // The etcd check reads a key with a 2 s deadline (storagebackend healthcheck).
     etcdCall(ctx, s, "healthz", { verb: "Range", range: { key: "health" } }, key);

@@ -891,6 +891,113 @@ function tryPatch(
   tryUpdate(ctx, s, key, f, existing, fresh);
 }
 
+// ---- pods/binding (pkg/registry/core/pod/storage BindingREST) -----------------------------------
+
+/** POST pods/{name}/binding: assign a pod to a node (what the scheduler's DefaultBinder does). */
+export function handleBinding(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
+  const r = served(s, f);
+  const b = f.req.body as
+    | { metadata?: { name?: string; annotations?: Record<string, string> }; target?: { name?: string } }
+    | undefined;
+  const target = b?.target?.name ?? "";
+  if (!target) {
+    reply(
+      ctx,
+      s,
+      key,
+      422,
+      newInvalid({ group: "", kind: "Binding" }, f.info.name, [required("target.name", "")]),
+    );
+    return;
+  }
+  if (b?.metadata?.name && b.metadata.name !== f.info.name) {
+    reply(ctx, s, key, 400, newBadRequest("name in URL does not match name in Binding object"));
+    return;
+  }
+  const k = objectKey(r, f.info.namespace, f.info.name);
+  const existing = cached(s, r, k);
+  if (existing) tryBind(ctx, s, key, f, existing);
+  else etcdCall(ctx, s, "bind-read", { verb: "Range", range: { key: k } }, key);
+}
+
+function tryBind(
+  ctx: Context,
+  s: ApiServerState,
+  key: string,
+  f: Inflight,
+  existing: KubeObject | null,
+): void {
+  const r = served(s, f);
+  const gr = { group: "", resource: "pods/binding" };
+  if (!existing) {
+    reply(ctx, s, key, 404, newNotFound({ group: "", resource: "pods" }, f.info.name));
+    return;
+  }
+  const b = f.req.body as { metadata?: { annotations?: Record<string, string> }; target: { name: string } };
+  if (existing.metadata.deletionTimestamp) {
+    reply(
+      ctx,
+      s,
+      key,
+      409,
+      newConflict(gr, f.info.name, `pod ${f.info.name} is being deleted, cannot be assigned to a host`),
+    );
+    return;
+  }
+  if (existing.spec?.nodeName) {
+    reply(
+      ctx,
+      s,
+      key,
+      409,
+      newConflict(
+        gr,
+        f.info.name,
+        `pod ${f.info.name} is already assigned to node "${existing.spec.nodeName}"`,
+      ),
+    );
+    return;
+  }
+  // setPodHostAndAnnotations: nodeName, the binding's annotations, PodScheduled=True.
+  const conditions = [...((existing.status?.conditions ?? []) as { type: string }[])];
+  const scheduled = {
+    type: "PodScheduled",
+    status: "True",
+    lastProbeTime: null,
+    lastTransitionTime: ctx.timestamp(),
+  };
+  const at = conditions.findIndex((c) => c.type === "PodScheduled");
+  if (at >= 0) conditions[at] = scheduled;
+  else conditions.push(scheduled);
+  const next: KubeObject = {
+    ...existing,
+    metadata: { ...existing.metadata },
+    spec: { ...existing.spec, nodeName: b.target.name },
+    status: { ...(existing.status ?? {}), conditions },
+  };
+  if (b.metadata?.annotations)
+    metaOf(next).annotations = { ...(existing.metadata.annotations ?? {}), ...b.metadata.annotations };
+  f.obj = next;
+  const k = objectKey(r, f.info.namespace, f.info.name);
+  const rev = Number(existing.metadata.resourceVersion);
+  etcdCall(
+    ctx,
+    s,
+    "bind",
+    {
+      verb: "Txn",
+      txn: {
+        compare: [{ key: k, target: "MOD", result: "EQUAL", value: rev }],
+        success: [{ put: { key: k, value: encode(next), lease: 0 } }],
+        failure: [{ range: { key: k } }],
+      },
+      object: `Pod/${f.info.namespace}/${f.info.name}`,
+      detail: `bind to ${b.target.name}`,
+    },
+    key,
+  );
+}
+
 // ---- delete -----------------------------------------------------------------------------------
 
 interface DeleteOptions {
@@ -1162,6 +1269,20 @@ export function onStoreEtcdResponse(
         return;
       }
       replyObject(ctx, s, key, 201, r, f, withResourceVersion(f.obj!, resp.header.revision));
+      return;
+    }
+    case "bind-read": {
+      const kv = (resp.result as RangeResult).kvs[0];
+      tryBind(ctx, s, key, f, kv ? decode(kv) : null);
+      return;
+    }
+    case "bind": {
+      const res = resp.result as TxnResult;
+      if (!res.succeeded) {
+        tryBind(ctx, s, key, f, txnCurrent(res));
+        return;
+      }
+      reply(ctx, s, key, 201, { ...newSuccessStatus(), code: 201 });
       return;
     }
     case "patch-read": {
