@@ -1,0 +1,175 @@
+/**
+ * The kube-controller-manager process: one component that runs the enabled controllers over
+ * shared informers (one list+watch per resource type for all of them, as the real
+ * `SharedInformerFactory`), with one API connection. With `--leader-elect`, only the holder of
+ * the `kube-system/kube-controller-manager` Lease runs controllers; the real process starts its
+ * informers and controllers in `OnStartedLeading`, and exits when it loses the lease.
+ *
+ * ```ts
+ * sim.addComponent("kube-controller-manager-0", KUBE_CONTROLLER_MANAGER_KIND,
+ *   createControllerManager({ hostname: "cp-0" }));
+ * ```
+ */
+import {
+  type ApiClientEvent,
+  createApiClient,
+  handleApiMessage,
+  handleApiTimer,
+} from "../apiserver/client/api-client";
+import {
+  createInformer,
+  handleInformerEvent,
+  handleInformerTimer,
+  startInformer,
+} from "../apiserver/client/informer";
+import type { UserInfo } from "../apiserver/http";
+import { resourcePath } from "../controllers/framework/resources";
+import {
+  type ControllerHost,
+  createControllerRuntime,
+  dispatchDeltas,
+  handleControllerResponse,
+  handleControllerTimer,
+  startSyncedControllers,
+} from "../controllers/framework/runtime";
+import type { Context, Message, Timer } from "../core/component";
+import { defineBehavior } from "../core/component";
+import { type ControllerManagerConfig, defaultControllerManagerConfig, isControllerEnabled } from "./config";
+import { allControllers, controllerDefinition } from "./registry";
+
+/** The component kind. */
+export const KUBE_CONTROLLER_MANAGER_KIND = "kube-controller-manager";
+
+/** The manager's state (plain data). */
+export interface ControllerManagerState extends ControllerHost {
+  config: ControllerManagerConfig;
+  /** Group-resource → names of the controllers with handlers on it. */
+  watchers: Record<string, string[]>;
+  /** True while this instance runs controllers (it leads, or leader election is off). */
+  leading: boolean;
+}
+
+/**
+ * The manager's own identity (`system:kube-controller-manager`, its client certificate's CN).
+ * Workaround: `system:masters` is added until the apiserver's RBAC bootstrap policy has the
+ * `system:kube-controller-manager` and `system:controller:*` roles.
+ */
+const KCM_USER: UserInfo = {
+  username: "system:kube-controller-manager",
+  groups: ["system:authenticated", "system:masters"],
+};
+
+/** The identity of one controller's client (`--use-service-account-credentials`). */
+function controllerUser(cfg: ControllerManagerConfig, serviceAccount: string): UserInfo {
+  if (!cfg.useServiceAccountCredentials) return KCM_USER;
+  return {
+    username: `system:serviceaccount:kube-system:${serviceAccount}`,
+    // Workaround (see KCM_USER): system:masters until the system:controller:* roles exist.
+    groups: [
+      "system:serviceaccounts",
+      "system:serviceaccounts:kube-system",
+      "system:authenticated",
+      "system:masters",
+    ],
+  };
+}
+
+/** A new kube-controller-manager's state. */
+export function createControllerManager(
+  config: Partial<ControllerManagerConfig> = {},
+): ControllerManagerState {
+  const cfg = defaultControllerManagerConfig(config);
+  return {
+    config: cfg,
+    client: createApiClient(cfg.server, KCM_USER),
+    informers: {},
+    controllers: {},
+    watchers: {},
+    leading: false,
+  };
+}
+
+/** The names of the controllers this configuration enables, in registry order. */
+export function enabledControllers(cfg: ControllerManagerConfig): string[] {
+  return allControllers()
+    .filter((d) => isControllerEnabled(d.name, d.enabledByDefault !== false, cfg.controllers))
+    .map((d) => d.name);
+}
+
+/** Become the active instance: build the shared informers and the controllers, and start them. */
+function startLeading(ctx: Context, s: ControllerManagerState): void {
+  s.leading = true;
+  const needs: Record<string, Set<string>> = {};
+  for (const name of enabledControllers(s.config)) {
+    const def = controllerDefinition(name);
+    s.controllers[name] = createControllerRuntime(def, {
+      workers: s.config.concurrency[name] ?? def.workers,
+      user: controllerUser(s.config, def.serviceAccount ?? def.component),
+      qps: s.config.kubeApiQps,
+      burst: s.config.kubeApiBurst,
+    });
+    for (const need of def.informers) {
+      let set = needs[need.resource];
+      if (!set) {
+        set = new Set(["namespace"]);
+        needs[need.resource] = set;
+      }
+      for (const ix of need.indexers ?? []) set.add(ix);
+      if (def.handlers[need.resource]) {
+        const w = s.watchers[need.resource] ?? [];
+        w.push(name);
+        s.watchers[need.resource] = w;
+      }
+    }
+  }
+  for (const resource of Object.keys(needs).sort()) {
+    const inf = createInformer(resource, resourcePath(resource), { indexers: [...needs[resource]!].sort() });
+    s.informers[resource] = inf;
+    startInformer(ctx, s.client, inf);
+  }
+  // Controllers that need no informer start at once.
+  startSyncedControllers(ctx, s, controllerDefinition);
+}
+
+/** Route an API client event: informer traffic, then controller calls. */
+function onClientEvent(ctx: Context, s: ControllerManagerState, ev: ApiClientEvent): void {
+  const colon = ev.tag.lastIndexOf(":");
+  const inf = colon > 0 ? s.informers[ev.tag.slice(0, colon)] : undefined;
+  if (inf) {
+    const update = handleInformerEvent(ctx, s.client, inf, ev);
+    if (!update) return;
+    dispatchDeltas(ctx, s, controllerDefinition, s.watchers[inf.id] ?? [], inf.id, update.deltas);
+    if (update.justSynced) startSyncedControllers(ctx, s, controllerDefinition);
+    return;
+  }
+  handleControllerResponse(ctx, s, controllerDefinition, ev);
+}
+
+/** The kube-controller-manager behaviour. */
+export const kubeControllerManagerBehavior = defineBehavior<ControllerManagerState>({
+  kind: KUBE_CONTROLLER_MANAGER_KIND,
+  onStart(ctx, s) {
+    // Leader election is wired once the leader-election package lands; until then every
+    // instance acts as the single active one.
+    startLeading(ctx, s);
+  },
+  onMessage(ctx, s, msg: Message) {
+    const ev = handleApiMessage(ctx, s.client, msg);
+    if (ev) onClientEvent(ctx, s, ev);
+  },
+  onTimer(ctx, s, timer: Timer) {
+    const ev = handleApiTimer(ctx, s.client, timer);
+    if (ev) {
+      onClientEvent(ctx, s, ev);
+      return;
+    }
+    if (handleControllerTimer(ctx, s, controllerDefinition, timer)) return;
+    const colon = timer.name.lastIndexOf(":");
+    const inf = colon > 0 ? s.informers[timer.name.slice(0, colon)] : undefined;
+    if (inf) handleInformerTimer(ctx, s.client, inf, timer);
+  },
+  onStop(s) {
+    // A process keeps nothing in memory across a crash: caches, queues and expectations go.
+    return createControllerManager(s.config);
+  },
+});

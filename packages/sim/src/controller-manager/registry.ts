@@ -1,0 +1,36 @@
+/**
+ * Every controller kube-controller-manager can run, by its `--controllers` name. Each lives in
+ * its own folder under `controllers/`; to add one, import its definition and list it here.
+ */
+import type { ControllerDefinition } from "../controllers/framework/controller";
+
+/** The controllers, in the order KCM starts them (NewControllerDescriptors). */
+export const CONTROLLERS: readonly ControllerDefinition[] = [];
+
+const BY_NAME: Record<string, ControllerDefinition> = {};
+for (const c of CONTROLLERS) BY_NAME[c.name] = c;
+
+/**
+ * Register an extra controller (tests, experiments) at module load. Code only: the manager's
+ * state names controllers, so a restored snapshot finds the same code again.
+ */
+export function registerController(def: ControllerDefinition): void {
+  BY_NAME[def.name] = def;
+}
+
+/** Every registered controller (built-in first). */
+export function allControllers(): ControllerDefinition[] {
+  return Object.values(BY_NAME);
+}
+
+/** The definition registered under a name; throws for an unknown one (a programming error). */
+export function controllerDefinition(name: string): ControllerDefinition {
+  const def = BY_NAME[name];
+  if (!def) throw new Error(`unknown controller ${name}`);
+  return def;
+}
+
+/** Whether a controller of that name exists. */
+export function hasController(name: string): boolean {
+  return BY_NAME[name] !== undefined;
+}
