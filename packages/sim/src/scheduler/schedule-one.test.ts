@@ -85,6 +85,25 @@ describe("scheduleOne", () => {
     );
   });
 
+  it("a PreFilter rejection replaces the node histogram (unbound immediate PVC)", () => {
+    const h = new Harness({
+      nodes: [makeNode("n1"), makeNode("n2"), makeNode("n3")],
+      listers: {
+        persistentVolumeClaim: (ns, name) =>
+          ns === "default" && name === "data"
+            ? { metadata: { name: "data", namespace: "default" }, spec: { storageClassName: "" } }
+            : undefined,
+      },
+    });
+    const r = failed(
+      h.schedule(makePod("db", { volumes: [{ name: "d", persistentVolumeClaim: { claimName: "data" } }] })),
+    );
+    expect(r.message).toBe(
+      "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+    );
+    expect(r.diagnosis.unschedulablePlugins).toEqual(["VolumeBinding"]);
+  });
+
   it("reports the no-node case", () => {
     const h = new Harness();
     const r = failed(h.schedule(makePod("p")));
