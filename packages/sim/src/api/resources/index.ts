@@ -2,6 +2,13 @@
 export { BUILTIN_GROUP_ORDER, BUILTIN_RESOURCES, STANDARD_VERBS } from "./builtin";
 export { customResourcesFromCRD } from "./custom-resources";
 export {
+  aggregatedDiscoveryDocument,
+  apiGroupListDocument,
+  apiResourceListDocument,
+  apiVersionsDocument,
+  storageVersionHash,
+} from "./discovery";
+export {
   createResourceRegistry,
   getResource,
   getResourceForKind,

@@ -1,6 +1,7 @@
 import type { CustomResourceDefinition } from "kubernetes-types/apiextensions/v1";
 import { describe, expect, it } from "vitest";
 import { customResourcesFromCRD } from "./custom-resources";
+import { aggregatedDiscoveryDocument, apiGroupListDocument, apiResourceListDocument } from "./discovery";
 import {
   createResourceRegistry,
   getResource,
@@ -161,5 +162,59 @@ describe("custom resources", () => {
       "bar",
       "foo",
     ]);
+  });
+});
+
+describe("discovery documents", () => {
+  const reg = createResourceRegistry();
+
+  it("hash storage versions as the apiserver does", () => {
+    const doc = apiResourceListDocument(reg, "", "v1") as {
+      resources: Record<string, unknown>[];
+      apiVersion?: string;
+    };
+    const byName = new Map(doc.resources.map((r) => [r.name, r]));
+    // Values seen in a real /api/v1 response.
+    expect(byName.get("configmaps")?.storageVersionHash).toBe("qFsyl6wFWjQ=");
+    expect(byName.get("endpoints")?.storageVersionHash).toBe("fWeeMqaN/OA=");
+    expect(byName.get("events")?.storageVersionHash).toBe("r2yiGXH7wu8=");
+    expect(byName.get("bindings")).toEqual({
+      name: "bindings",
+      singularName: "binding",
+      namespaced: true,
+      kind: "Binding",
+      verbs: ["create"],
+    });
+    expect(byName.get("pods/eviction")).toEqual({
+      name: "pods/eviction",
+      singularName: "",
+      namespaced: true,
+      group: "policy",
+      version: "v1",
+      kind: "Eviction",
+      verbs: ["create"],
+    });
+    expect(doc.apiVersion).toBeUndefined();
+  });
+
+  it("serve the aggregated v2 form", () => {
+    const agg = aggregatedDiscoveryDocument(reg, false);
+    const apps = agg.items.find((i) => i.metadata.name === "apps")!;
+    const deploy = apps.versions[0]!.resources.find((r) => r.resource === "deployments")!;
+    expect(deploy).toMatchObject({
+      scope: "Namespaced",
+      singularResource: "deployment",
+      shortNames: ["deploy"],
+    });
+    expect(deploy.subresources).toContainEqual({
+      subresource: "scale",
+      responseKind: { group: "autoscaling", version: "v1", kind: "Scale" },
+      verbs: ["get", "patch", "update"],
+    });
+    expect(aggregatedDiscoveryDocument(reg, true).items).toHaveLength(1);
+    expect(apiGroupListDocument(reg).groups.find((g) => g.name === "autoscaling")?.preferredVersion).toEqual({
+      groupVersion: "autoscaling/v2",
+      version: "v2",
+    });
   });
 });
