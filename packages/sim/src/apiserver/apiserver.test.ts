@@ -307,6 +307,20 @@ describe("kube-apiserver", () => {
       'pods "x" is forbidden: User "jane" cannot delete resource "pods" in API group "" in the namespace "default"',
     );
     expect(h.request("GET", "/version", { user: { username: "system:anonymous" } }).code).toBe(200);
+    // The bootstrap policy: the scheduler reads nodes and binds pods; a kubelet (Node authorizer) writes pod status.
+    const scheduler = { username: "system:kube-scheduler" };
+    expect(h.request("GET", "/api/v1/nodes", { user: scheduler }).code).toBe(200);
+    expect(
+      h.request("POST", "/apis/apps/v1/namespaces/default/deployments", {
+        user: scheduler,
+        body: deployment("x"),
+      }).code,
+    ).toBe(403);
+    const kubelet = { username: "system:node:node-1", groups: ["system:nodes"] };
+    expect(h.request("GET", "/api/v1/pods", { user: kubelet }).code).toBe(200);
+    expect(
+      h.request("DELETE", "/apis/apps/v1/namespaces/default/deployments/x", { user: kubelet }).code,
+    ).toBe(403);
     expect(h.request("GET", "/apis", { user: { username: "system:anonymous" } }).code).toBe(403);
   });
 

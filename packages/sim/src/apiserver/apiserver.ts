@@ -23,11 +23,12 @@ import type { ConnectionClosed, ConnectionRefused, Context, Message, Timer } fro
 import { defineBehavior } from "../core/component";
 import type { EtcdResponse, WatchResponse } from "../etcd/messages";
 import type { KeyValue, RangeResult, TxnResult } from "../etcd/mvcc";
+import { bootstrapRbacObjects } from "./bootstrap-policy";
 import { encode } from "./codec";
 import { etcdCall, etcdEndpoint, etcdEndpointFailed, etcdEndpointOk, resendPending } from "./etcd-client";
 import { type ApiRequest, type ApiResponse, isWatchRequest, type WatchCancel } from "./http";
 import { newUid } from "./object-meta";
-import { authorize, bootstrapRbacObjects, SYSTEM_MASTERS, userGroups } from "./rbac";
+import { authorize, SYSTEM_MASTERS, userGroups } from "./rbac";
 import { parseRequestInfo } from "./request-info";
 import { lookupResource, servedKey } from "./resources";
 import { type ApiServerState, createApiServer, type Inflight } from "./state";

@@ -3,8 +3,8 @@
  * always-on privileged-group authorizer for `system:masters`): RBAC rule evaluation over the
  * Roles, ClusterRoles, RoleBindings and ClusterRoleBindings in the watch cache
  * (plugin/pkg/auth/authorizer/rbac/rbac.go, staging rbac/v1 helpers RuleAllows).
- * Not modelled yet: the Node authorizer's graph (nodes are authorized by their RBAC role only)
- * and ClusterRole aggregation.
+ * Not modelled yet: the Node authorizer's graph (nodes get the system:node role's rules) and
+ * ClusterRole aggregation.
  */
 import type { KubeObject } from "../api/types";
 import type { UserInfo } from "./http";
@@ -98,11 +98,21 @@ export function userGroups(user: UserInfo): string[] {
   return groups;
 }
 
-/** Whether the request is allowed: privileged group, then cluster-wide bindings, then the namespace's. */
+/**
+ * Whether the request is allowed: the privileged group, then the Node authorizer, then RBAC's
+ * cluster-wide bindings and the namespace's bindings.
+ */
 export function authorize(s: ApiServerState, user: UserInfo, info: RequestInfo): boolean {
   if (s.cfg.authorizationMode === "AlwaysAllow") return true;
   const groups = userGroups(user);
   if (groups.includes(SYSTEM_MASTERS)) return true;
+  // The Node authorizer (approximated): a kubelet (`system:node:<name>` in `system:nodes`) may do
+  // what the system:node ClusterRole lists. The real one further limits it to objects related to
+  // its own node through the authorization graph.
+  if (groups.includes("system:nodes") && user.username.startsWith("system:node:")) {
+    if (roleRules(s, { kind: "ClusterRole", name: "system:node" }, "").some((r) => ruleAllows(r, info)))
+      return true;
+  }
   for (const b of listCached(s.cache, "/registry/clusterrolebindings", "")) {
     if (bindingAllows(s, b, user, groups, info)) return true;
   }
@@ -112,85 +122,4 @@ export function authorize(s: ApiServerState, user: UserInfo, info: RequestInfo):
     }
   }
   return false;
-}
-
-const RBAC_LABELS = { "kubernetes.io/bootstrapping": "rbac-defaults" };
-const AUTOUPDATE = { "rbac.authorization.kubernetes.io/autoupdate": "true" };
-
-/**
- * The RBAC objects a fresh cluster has that the rest of the simulation relies on: the
- * apiserver's bootstrap policy (rbac/bootstrap-roles post-start hook; pkg/apis/rbac bootstrappolicy)
- * for cluster-admin, discovery, basic-user and public-info-viewer, and kubeadm's binding of the
- * `kubeadm:cluster-admins` group (the admin.conf identity since v1.29).
- */
-export function bootstrapRbacObjects(): { key: string; obj: KubeObject }[] {
-  const role = (name: string, rules: PolicyRule[], labels: Record<string, string> = RBAC_LABELS) => ({
-    key: `/registry/clusterroles/${name}`,
-    obj: {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRole",
-      metadata: { name, labels, annotations: AUTOUPDATE },
-      rules,
-    } as KubeObject,
-  });
-  const binding = (
-    name: string,
-    roleName: string,
-    groups: string[],
-    labels: Record<string, string> = RBAC_LABELS,
-    annotate = true,
-  ) => ({
-    key: `/registry/clusterrolebindings/${name}`,
-    obj: {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRoleBinding",
-      metadata: annotate ? { name, labels, annotations: AUTOUPDATE } : { name },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName },
-      subjects: groups.map((g) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: g })),
-    } as KubeObject,
-  });
-  return [
-    role("cluster-admin", [
-      { apiGroups: ["*"], resources: ["*"], verbs: ["*"] },
-      { nonResourceURLs: ["*"], verbs: ["*"] },
-    ]),
-    role("system:discovery", [
-      {
-        nonResourceURLs: [
-          "/api",
-          "/api/*",
-          "/apis",
-          "/apis/*",
-          "/healthz",
-          "/livez",
-          "/openapi",
-          "/openapi/*",
-          "/readyz",
-          "/version",
-          "/version/",
-        ],
-        verbs: ["get"],
-      },
-    ]),
-    role("system:basic-user", [
-      {
-        apiGroups: ["authorization.k8s.io"],
-        resources: ["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
-        verbs: ["create"],
-      },
-      { apiGroups: ["authentication.k8s.io"], resources: ["selfsubjectreviews"], verbs: ["create"] },
-    ]),
-    role("system:public-info-viewer", [
-      { nonResourceURLs: ["/healthz", "/livez", "/readyz", "/version", "/version/"], verbs: ["get"] },
-    ]),
-    binding("cluster-admin", "cluster-admin", [SYSTEM_MASTERS]),
-    binding("system:discovery", "system:discovery", [ALL_AUTHENTICATED]),
-    binding("system:basic-user", "system:basic-user", [ALL_AUTHENTICATED]),
-    binding("system:public-info-viewer", "system:public-info-viewer", [
-      ALL_AUTHENTICATED,
-      "system:unauthenticated",
-    ]),
-    // kubeadm init phase bootstrap-token / kubeconfig: ClusterRoleBinding kubeadm:cluster-admins.
-    binding("kubeadm:cluster-admins", "cluster-admin", ["kubeadm:cluster-admins"], {}, false),
-  ];
 }
