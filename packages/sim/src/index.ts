@@ -8,6 +8,7 @@
  */
 export * from "./api";
 export * from "./apiserver";
+export * from "./cluster";
 export * from "./core";
 export * as etcd from "./etcd";
 export * as scheduler from "./scheduler";
