@@ -23,7 +23,7 @@ import {
   startInformer,
 } from "../apiserver/client/informer";
 import type { UserInfo } from "../apiserver/http";
-import { resourcePath } from "../controllers/framework/resources";
+import { resourceInfo, resourcePath } from "../controllers/framework/resources";
 import {
   type ControllerHost,
   createControllerRuntime,
@@ -138,6 +138,17 @@ function onClientEvent(ctx: Context, s: ControllerManagerState, ev: ApiClientEve
   if (inf) {
     const update = handleInformerEvent(ctx, s.client, inf, ev);
     if (!update) return;
+    // Items of a list carry no apiVersion/kind (typed lists); a Go controller knows them from
+    // its scheme. Fill them in on the list's own copies so controller code can rely on them.
+    if (ev.tag.endsWith(":list")) {
+      const info = resourceInfo(inf.id);
+      const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+      for (const d of update.deltas) {
+        if (d.object.kind) continue;
+        d.object.apiVersion = apiVersion;
+        d.object.kind = info.kind;
+      }
+    }
     dispatchDeltas(ctx, s, controllerDefinition, s.watchers[inf.id] ?? [], inf.id, update.deltas);
     if (update.justSynced) startSyncedControllers(ctx, s, controllerDefinition);
     return;
