@@ -512,6 +512,53 @@ describe("kube-apiserver", () => {
     );
   });
 
+  it("allocates ClusterIPs and NodePorts for Services, refusing taken ones", () => {
+    const h = boot();
+    const k8s = h.request("GET", "/api/v1/namespaces/default/services/kubernetes").body as KubeObject;
+    expect(k8s.spec).toMatchObject({
+      clusterIP: "10.96.0.1",
+      ports: [{ name: "https", port: 443, targetPort: 6443 }],
+    });
+    const svc = (name: string, spec: Record<string, unknown>) => ({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name },
+      spec: { selector: { app: name }, ports: [{ port: 80 }], ...spec },
+    });
+    const web = h.request("POST", "/api/v1/namespaces/default/services", { body: svc("web", {}) })
+      .body as KubeObject;
+    expect(web.spec).toMatchObject({
+      type: "ClusterIP",
+      ipFamilies: ["IPv4"],
+      ipFamilyPolicy: "SingleStack",
+    });
+    const ip = web.spec.clusterIP as string;
+    expect(ip).toMatch(/^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);
+    expect(web.spec.clusterIPs).toEqual([ip]);
+    const np = h.request("POST", "/api/v1/namespaces/default/services", {
+      body: svc("np", { type: "NodePort" }),
+    }).body as KubeObject;
+    expect(np.spec.ports[0].nodePort).toBeGreaterThanOrEqual(30000);
+    expect(np.spec.ports[0].nodePort).toBeLessThanOrEqual(32767);
+    const taken = h.request("POST", "/api/v1/namespaces/default/services", {
+      body: svc("dns", { clusterIP: "10.96.0.1" }),
+    });
+    expect(taken.code).toBe(422);
+    expect((taken.body as { message: string }).message).toBe(
+      'Service "dns" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.1"}: failed to allocate IP 10.96.0.1: provided IP is already allocated',
+    );
+    const dns = h.request("POST", "/api/v1/namespaces/default/services", {
+      body: svc("kube-dns", { clusterIP: "10.96.0.10" }),
+    });
+    expect((dns.body as KubeObject).spec.clusterIP).toBe("10.96.0.10");
+    // A later update that leaves clusterIP out keeps it.
+    const { clusterIP: _ip, clusterIPs: _ips, ...specWithoutIP } = web.spec;
+    const upd = h.request("PUT", "/api/v1/namespaces/default/services/web", {
+      body: { ...web, spec: { ...specWithoutIP, ports: [{ port: 8080 }] } },
+    });
+    expect((upd.body as KubeObject).spec.clusterIP).toBe(ip);
+  });
+
   it("generates names from generateName", () => {
     const h = boot();
     const r = h.request("POST", "/api/v1/namespaces/default/configmaps", {

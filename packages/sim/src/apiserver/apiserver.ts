@@ -454,7 +454,10 @@ function onCachedChange(_ctx: Context, s: ApiServerState, ev: CacheEvent): void 
 }
 
 /** Objects every cluster has, created by apiserver post-start hooks if missing. */
-function bootstrapObjects(ctx: Context): { key: string; obj: KubeObject }[] {
+function bootstrapObjects(ctx: Context, s: ApiServerState): { key: string; obj: KubeObject }[] {
+  const [net] = s.cfg.serviceClusterIPRange.split("/");
+  const octets = (net ?? "10.96.0.0").split(".").map(Number);
+  const firstServiceIP = `${octets[0]}.${octets[1]}.${octets[2]}.${(octets[3] ?? 0) + 1}`;
   const ts = ctx.timestamp();
   const meta = (name: string, extra: Record<string, unknown> = {}) => ({
     name,
@@ -476,6 +479,30 @@ function bootstrapObjects(ctx: Context): { key: string; obj: KubeObject }[] {
       },
     });
   }
+  // The `kubernetes` Service (controlplane/controller/kubernetesservice): the first address of
+  // the service range, port 443 → the apiserver's 6443. Its endpoints are not maintained yet.
+  out.push({
+    key: "/registry/services/specs/default/kubernetes",
+    obj: {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta("kubernetes", {
+        namespace: "default",
+        labels: { component: "apiserver", provider: "kubernetes" },
+      }),
+      spec: {
+        clusterIP: firstServiceIP,
+        clusterIPs: [firstServiceIP],
+        internalTrafficPolicy: "Cluster",
+        ipFamilies: ["IPv4"],
+        ipFamilyPolicy: "SingleStack",
+        ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }],
+        sessionAffinity: "None",
+        type: "ClusterIP",
+      },
+      status: { loadBalancer: {} },
+    },
+  });
   // scheduling/bootstrap-system-priority-classes (pkg/apis/scheduling SystemPriorityClasses).
   const classes: [string, number, string][] = [
     [
@@ -508,7 +535,7 @@ function bootstrapObjects(ctx: Context): { key: string; obj: KubeObject }[] {
 
 function onCacheReady(ctx: Context, s: ApiServerState): void {
   syncCustomResources(s);
-  for (const { key, obj } of [...bootstrapObjects(ctx), ...bootstrapRbacObjects()]) {
+  for (const { key, obj } of [...bootstrapObjects(ctx, s), ...bootstrapRbacObjects()]) {
     const prefix = key.slice(0, key.lastIndexOf("/"));
     if (s.cache.resources[prefix]?.items[key]) continue;
     obj.metadata = {

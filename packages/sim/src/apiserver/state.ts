@@ -29,6 +29,10 @@ export interface ApiServerConfig {
   /** `--default-not-ready-toleration-seconds` / `--default-unreachable-toleration-seconds`, 300. */
   defaultNotReadyTolerationS: number;
   defaultUnreachableTolerationS: number;
+  /** `--service-cluster-ip-range`: kubeadm's default service subnet 10.96.0.0/12. */
+  serviceClusterIPRange: string;
+  /** `--service-node-port-range`, default 30000-32767. */
+  serviceNodePortRange: string;
   /** Events kept in the watch cache's window (see watch-cache.ts DEFAULT_EVENT_WINDOW). */
   watchCacheCapacity: number;
   /** Authorization mode: kubeadm runs `Node,RBAC`; "AlwaysAllow" turns authorization off. */
@@ -49,6 +53,8 @@ export function defaultApiServerConfig(etcdServers: string[]): ApiServerConfig {
     defaultUnreachableTolerationS: 300,
     authorizationMode: "RBAC",
     watchCacheCapacity: DEFAULT_EVENT_WINDOW,
+    serviceClusterIPRange: "10.96.0.0/12",
+    serviceNodePortRange: "30000-32767",
   };
 }
 

@@ -34,7 +34,7 @@ function metaOf(o: KubeObject): Meta {
   return o.metadata as Meta;
 }
 
-import { applyDefaults } from "../api/defaults";
+import { applyDefaults, defaultServiceIPFamilies } from "../api/defaults";
 import {
   applyJsonPatch,
   applyMergePatch,
@@ -61,6 +61,7 @@ import { etcdCall } from "./etcd-client";
 import { GENERATION_RESOURCES, generateName, newUid } from "./object-meta";
 import { admitQuota } from "./resource-quota";
 import { lookupResource, type ServedResource } from "./resources";
+import { allocateServiceAddresses, keepAllocatedValues } from "./service-alloc";
 import type { ApiServerState, Inflight } from "./state";
 import { storageKey } from "./storage-keys";
 import { passes, type WatchFilter, withKind } from "./watch";
@@ -477,6 +478,14 @@ export function handleCreate(ctx: Context, s: ApiServerState, key: string, f: In
     reply(ctx, s, key, 422, invalidObj);
     return;
   }
+  if (r.info.group === "" && r.info.resource === "services") {
+    defaultServiceIPFamilies(obj);
+    const failed = allocateServiceAddresses(ctx, s, obj);
+    if (failed) {
+      reply(ctx, s, key, 422, failed);
+      return;
+    }
+  }
   f.obj = obj;
   // ResourceQuota (a validating plugin, last in the chain): charge the quotas first.
   const quota = admitQuota(s, r, obj);
@@ -729,6 +738,7 @@ function buildUpdated(
     default:
       return newNotFound(gr(r), f.info.name);
   }
+  if (id === "/services" && f.info.subresource === "") keepAllocatedValues(next, existing);
   const m = metaOf(next);
   const old = existing.metadata;
   // Fields the client cannot change (rest.BeforeUpdate, ValidateObjectMetaUpdate).
