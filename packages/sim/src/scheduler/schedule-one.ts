@@ -138,6 +138,8 @@ export interface UnschedulableResult {
   nominatingInfo: NominatingInfo | null;
   /** Pods the preemption chose to evict (the component deletes them). */
   victims: Pod[];
+  /** Lower-priority pods nominated to the preemption's node: clear their `nominatedNodeName`. */
+  lowerPriorityNominatedPods: Pod[];
   /** True when the failure happened after assume (binding cycle): the cache forgot the pod. */
   forgotten: boolean;
 }
@@ -314,6 +316,7 @@ function unschedulable(
   nominatingInfo: NominatingInfo | null,
   victims: Pod[] = [],
   forgotten = false,
+  lowerPriorityNominatedPods: Pod[] = [],
 ): UnschedulableResult {
   return {
     outcome: "Unschedulable",
@@ -325,6 +328,7 @@ function unschedulable(
     diagnosis,
     nominatingInfo,
     victims,
+    lowerPriorityNominatedPods,
     forgotten,
   };
 }
@@ -374,11 +378,13 @@ export function scheduleOne(queued: QueuedPodInfo | PodInfo, opts: ScheduleOneOp
     // FitError: try PostFilter (preemption) so that a later cycle may fit.
     let nominatingInfo: NominatingInfo | null = CLEAR_NOMINATED_NODE;
     let victims: Pod[] = [];
+    let lowerNominated: Pod[] = [];
     if (fwk.postFilterPlugins.length > 0) {
       const pf = fwk.runPostFilterPlugins(state, podInfo, diagnosis.nodeToStatus);
       diagnosis.postFilterMsg = statusMessage(pf.status);
       nominatingInfo = pf.result?.nominatingInfo ?? null;
       victims = pf.result?.victims ?? [];
+      lowerNominated = pf.result?.lowerPriorityNominatedPods ?? [];
     }
     const message = fitErrorMessage(numAllNodes, diagnosis);
     return unschedulable(
@@ -389,6 +395,8 @@ export function scheduleOne(queued: QueuedPodInfo | PodInfo, opts: ScheduleOneOp
       message,
       nominatingInfo,
       victims,
+      false,
+      lowerNominated,
     );
   }
 

@@ -104,6 +104,11 @@ export interface PostFilterResult {
   nominatingInfo: NominatingInfo;
   /** Pods to preempt on the nominated node, most important first. */
   victims: Pod[];
+  /**
+   * Lower-priority pods nominated to the same node, whose `status.nominatedNodeName` the
+   * component must clear (`prepareCandidate` → `clearNominatedNodeName`).
+   */
+  lowerPriorityNominatedPods: Pod[];
 }
 
 /** `PostFilterPlugin`: runs when no node fits (DefaultPreemption). */

@@ -181,15 +181,24 @@ export class DefaultPreemption implements PostFilterPlugin {
         absentNodesStatus: newStatus("UnschedulableAndUnresolvable", NOT_HELPFUL_REASON),
       };
       return {
-        result: { nominatingInfo: { mode: "Override", nominatedNodeName: "" }, victims: [] },
+        result: {
+          nominatingInfo: { mode: "Override", nominatedNodeName: "" },
+          victims: [],
+          lowerPriorityNominatedPods: [],
+        },
         status: newStatus("Unschedulable", fitErrorMessage(allNodes.length, d)),
       };
     }
     const best = this.selectCandidate(candidates);
+    // getLowerPriorityNominatedPods: they may no longer fit there once the preemptor takes the room.
+    const lower = (this.handle.nominator()?.nominatedPodsForNode(best.nodeName) ?? []).filter(
+      (p) => p.priority < pod.priority,
+    );
     return {
       result: {
         nominatingInfo: { mode: "Override", nominatedNodeName: best.nodeName },
         victims: best.victims.map((v) => v.pod),
+        lowerPriorityNominatedPods: lower.map((p) => p.pod),
       },
       status: newStatus("Success"),
     };
