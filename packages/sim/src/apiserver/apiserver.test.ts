@@ -559,6 +559,29 @@ describe("kube-apiserver", () => {
     expect((upd.body as KubeObject).spec.clusterIP).toBe(ip);
   });
 
+  it("publishes the live apiservers in the kubernetes Endpoints and drops a dead one after its lease", () => {
+    const h = boot(2, { apiServers: 2 });
+    h.sim.advanceBy(11_000);
+    const ips = () =>
+      (
+        (h.request("GET", "/api/v1/namespaces/default/endpoints/kubernetes").body as KubeObject).subsets[0]
+          .addresses as {
+          ip: string;
+        }[]
+      ).map((a) => a.ip);
+    expect(ips()).toEqual(["172.18.0.2", "172.18.0.3"]);
+    const slice = h.request("GET", "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes")
+      .body as KubeObject;
+    expect(slice).toMatchObject({
+      addressType: "IPv4",
+      ports: [{ name: "https", port: 6443, protocol: "TCP" }],
+    });
+    h.sim.stop("kube-apiserver-1");
+    // Lease TTL 15 s, then the next 10 s round of the survivor.
+    h.sim.advanceBy(30_000);
+    expect(ips()).toEqual(["172.18.0.2"]);
+  });
+
   it("generates names from generateName", () => {
     const h = boot();
     const r = h.request("POST", "/api/v1/namespaces/default/configmaps", {

@@ -25,6 +25,12 @@ import type { EtcdResponse, WatchResponse } from "../etcd/messages";
 import type { KeyValue, RangeResult, TxnResult } from "../etcd/mvcc";
 import { bootstrapRbacObjects } from "./bootstrap-policy";
 import { encode } from "./codec";
+import {
+  ENDPOINT_RECONCILE_INTERVAL_MS,
+  reconcileKubernetesEndpoints,
+  renewMasterLease,
+  writeMasterLease,
+} from "./endpoint-reconciler";
 import { etcdCall, etcdEndpoint, etcdEndpointFailed, etcdEndpointOk, resendPending } from "./etcd-client";
 import { type ApiRequest, type ApiResponse, isWatchRequest, type WatchCancel } from "./http";
 import { newUid } from "./object-meta";
@@ -535,6 +541,10 @@ function bootstrapObjects(ctx: Context, s: ApiServerState): { key: string; obj: 
 
 function onCacheReady(ctx: Context, s: ApiServerState): void {
   syncCustomResources(s);
+  if (!s.endpointLoop && s.cfg.advertiseAddress) {
+    s.endpointLoop = true;
+    ctx.setTimer(0, { name: "endpoint-reconcile" });
+  }
   for (const { key, obj } of [...bootstrapObjects(ctx, s), ...bootstrapRbacObjects()]) {
     const prefix = key.slice(0, key.lastIndexOf("/"));
     if (s.cache.resources[prefix]?.items[key]) continue;
@@ -604,6 +614,13 @@ function onEtcdResponse(ctx: Context, s: ApiServerState, resp: EtcdResponse): vo
       return;
     case "bootstrap-create":
     case "compact":
+    case "kubernetes-endpoints":
+      return;
+    case "masterlease-grant":
+      if (!resp.error) writeMasterLease(ctx, s, (resp.result as { lease: number }).lease);
+      return;
+    case "masterlease-put":
+      if (!resp.error) reconcileKubernetesEndpoints(ctx, s);
       return;
     case "compact-txn":
       onCompactTxn(ctx, s, resp);
@@ -736,6 +753,10 @@ export const kubeApiServerBehavior = defineBehavior<ApiServerState>({
       case "compact":
         ctx.setTimer(s.cfg.compactionIntervalMs, { name: "compact" });
         startCompaction(ctx, s);
+        return;
+      case "endpoint-reconcile":
+        ctx.setTimer(ENDPOINT_RECONCILE_INTERVAL_MS, { name: "endpoint-reconcile" });
+        renewMasterLease(ctx, s);
         return;
     }
   },

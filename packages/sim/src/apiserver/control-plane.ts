@@ -26,6 +26,8 @@ export interface ControlPlaneSpec {
   apiServers?: number;
   etcd?: Partial<EtcdMemberConfig>;
   apiServer?: Partial<ApiServerConfig>;
+  /** Each replica's `--advertise-address` (the control-plane node's IP); default 172.18.0.2, .3, … */
+  apiServerAddresses?: string[];
 }
 
 /** The ids of the components created. */
@@ -49,6 +51,7 @@ export function addControlPlane(sim: Simulation, spec: ControlPlaneSpec = {}): C
       ...defaultApiServerConfig(order),
       ...spec.apiServer,
       etcdServers: spec.apiServer?.etcdServers ?? order,
+      advertiseAddress: spec.apiServerAddresses?.[i] ?? `172.18.0.${2 + i}`,
     };
     sim.addComponent(name, KUBE_APISERVER_KIND, createApiServer(name, cfg));
     apiServers.push(name);

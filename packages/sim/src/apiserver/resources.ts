@@ -21,6 +21,8 @@ export function servedKey(group: string, version: string, resource: string): str
 // Derived once from code (the built-in table never changes at run time).
 const BUILTIN: Record<string, ServedResource> = {};
 const BUILTIN_PREFIXES = new Set<string>();
+// Internal storage the apiserver itself keeps (master leases of the endpoint reconciler).
+BUILTIN_PREFIXES.add("/registry/masterleases");
 for (const info of BUILTIN_RESOURCES) {
   const key = servedKey(info.group, info.version, info.resource);
   const prefix = storagePrefix(info);

@@ -29,6 +29,8 @@ export interface ApiServerConfig {
   /** `--default-not-ready-toleration-seconds` / `--default-unreachable-toleration-seconds`, 300. */
   defaultNotReadyTolerationS: number;
   defaultUnreachableTolerationS: number;
+  /** `--advertise-address`: the IP this replica publishes in the `kubernetes` endpoints ("" = none). */
+  advertiseAddress: string;
   /** `--service-cluster-ip-range`: kubeadm's default service subnet 10.96.0.0/12. */
   serviceClusterIPRange: string;
   /** `--service-node-port-range`, default 30000-32767. */
@@ -53,6 +55,7 @@ export function defaultApiServerConfig(etcdServers: string[]): ApiServerConfig {
     defaultUnreachableTolerationS: 300,
     authorizationMode: "RBAC",
     watchCacheCapacity: DEFAULT_EVENT_WINDOW,
+    advertiseAddress: "",
     serviceClusterIPRange: "10.96.0.0/12",
     serviceNodePortRange: "30000-32767",
   };
@@ -133,6 +136,8 @@ export interface ApiServerState {
   bookmarkTimerAt: number;
   /** Whether the request-timeout sweep timer is set. */
   sweepScheduled: boolean;
+  /** Whether the endpoint reconciler's 10 s loop runs. */
+  endpointLoop: boolean;
   /** The etcd lease Events are attached to, and when it was granted. */
   eventLease: { id: number; grantedAt: number } | null;
   /** Resources added by CustomResourceDefinitions. */
@@ -161,6 +166,7 @@ export function createApiServer(name: string, cfg: ApiServerConfig): ApiServerSt
     watchersByNode: {},
     bookmarkTimerAt: 0,
     sweepScheduled: false,
+    endpointLoop: false,
     eventLease: null,
     customResources: [],
     compaction: { lastRev: 0, keyVersion: 0 },

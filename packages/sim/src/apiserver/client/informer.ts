@@ -99,7 +99,7 @@ export function createInformer(
 }
 
 /** The cache key of an object (cache.MetaNamespaceKeyFunc). */
-export function objectKey(obj: KubeObject): string {
+export function informerKey(obj: KubeObject): string {
   return obj.metadata.namespace
     ? `${obj.metadata.namespace}/${obj.metadata.name}`
     : (obj.metadata.name ?? "");
@@ -171,7 +171,7 @@ function indexRemove(inf: InformerState, key: string, obj: KubeObject): void {
 }
 
 function store(inf: InformerState, obj: KubeObject, deltas: InformerDelta[]): void {
-  const key = objectKey(obj);
+  const key = informerKey(obj);
   const old = inf.items[key];
   if (old) indexRemove(inf, key, old);
   inf.items[key] = obj;
@@ -180,7 +180,7 @@ function store(inf: InformerState, obj: KubeObject, deltas: InformerDelta[]): vo
 }
 
 function remove(inf: InformerState, obj: KubeObject, deltas: InformerDelta[]): void {
-  const key = objectKey(obj);
+  const key = informerKey(obj);
   const old = inf.items[key];
   if (!old) return;
   indexRemove(inf, key, old);
@@ -219,7 +219,7 @@ export function handleInformerEvent(
       items: KubeObject[];
     };
     const gathered = inf.listing ?? {};
-    for (const item of list.items) gathered[objectKey(item)] = item;
+    for (const item of list.items) gathered[informerKey(item)] = item;
     if (list.metadata.continue) {
       const query = { ...inf.selectors, limit: PAGE_SIZE, continue: list.metadata.continue };
       inf.requestId = apiRequest(ctx, c, { method: "GET", path: inf.path, query }, `${inf.id}:list`);
