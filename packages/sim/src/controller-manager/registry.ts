@@ -3,9 +3,10 @@
  * its own folder under `controllers/`; to add one, import its definition and list it here.
  */
 import type { ControllerDefinition } from "../controllers/framework/controller";
+import { replicaSetController } from "../controllers/replicaset/replicaset-controller";
 
 /** The controllers, in the order KCM starts them (NewControllerDescriptors). */
-export const CONTROLLERS: readonly ControllerDefinition[] = [];
+export const CONTROLLERS: readonly ControllerDefinition[] = [replicaSetController];
 
 const BY_NAME: Record<string, ControllerDefinition> = {};
 for (const c of CONTROLLERS) BY_NAME[c.name] = c;

@@ -40,6 +40,8 @@ export interface WriteOptions {
 export interface HandlerContext<D> {
   /** Virtual time (ms since the cluster epoch). */
   readonly now: number;
+  /** The same instant in Unix ms (to compare with timestamps parsed by `parseTimestampMs`). */
+  readonly unixMs: number;
   /** The current time as a `metav1.Time` string. */
   timestamp(): string;
   /** The controller's own plain data (expectations, bookkeeping). */

@@ -75,10 +75,13 @@
  * Tests: `controller-manager/testing.ts` (`ControllerTestCluster`) boots a control plane with
  * a kube-controller-manager running chosen controllers, and can act as the kubelet.
  */
+export * from "./claim";
 export * from "./controller";
 export * from "./controller-ref";
 export * from "./events";
 export * from "./expectations";
+export * from "./pod-util";
 export * from "./resources";
 export * from "./runtime";
+export * from "./time";
 export * from "./work-queue";

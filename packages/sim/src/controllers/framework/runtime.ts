@@ -179,6 +179,9 @@ class Handle implements SyncContext<unknown> {
   get now(): number {
     return this.ctx.now;
   }
+  get unixMs(): number {
+    return this.ctx.epochMs + this.ctx.now;
+  }
   get data(): unknown {
     return this.rt.data;
   }
