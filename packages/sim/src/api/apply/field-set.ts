@@ -123,51 +123,76 @@ export function isEmptySet(set: FieldSetNode): boolean {
   return true;
 }
 
-function prune(node: FieldSetNode): FieldSetNode {
-  for (const [k, c] of node.children) if (isEmptySet(c)) node.children.delete(k);
-  return node;
-}
-
 /** Set union. */
 export function unionSets(a: FieldSetNode, b: FieldSetNode): FieldSetNode {
-  const out: FieldSetNode = { self: a.self || b.self, children: new Map() };
-  for (const k of new Set([...a.children.keys(), ...b.children.keys()])) {
-    const ca = a.children.get(k);
+  return unionNodes(a, b) ?? emptyFieldSet();
+}
+
+function unionNodes(a: FieldSetNode, b: FieldSetNode): FieldSetNode | null {
+  const children = new Map<string, FieldSetNode>();
+  for (const [k, ca] of a.children) {
     const cb = b.children.get(k);
-    out.children.set(k, ca && cb ? unionSets(ca, cb) : cloneSet((ca ?? cb)!));
+    const c = cb ? unionNodes(ca, cb) : nonEmptyCopy(ca);
+    if (c) children.set(k, c);
   }
-  return prune(out);
+  for (const [k, cb] of b.children) {
+    if (a.children.has(k)) continue;
+    const c = nonEmptyCopy(cb);
+    if (c) children.set(k, c);
+  }
+  const self = a.self || b.self;
+  return self || children.size > 0 ? { self, children } : null;
 }
 
 /** Set intersection. */
 export function intersectSets(a: FieldSetNode, b: FieldSetNode): FieldSetNode {
-  const out: FieldSetNode = { self: a.self && b.self, children: new Map() };
-  for (const [k, ca] of a.children) {
-    const cb = b.children.get(k);
-    if (cb) out.children.set(k, intersectSets(ca, cb));
+  return intersectNodes(a, b) ?? emptyFieldSet();
+}
+
+function intersectNodes(a: FieldSetNode, b: FieldSetNode): FieldSetNode | null {
+  const children = new Map<string, FieldSetNode>();
+  const [small, large] = a.children.size <= b.children.size ? [a, b] : [b, a];
+  for (const [k, cs] of small.children) {
+    const cl = large.children.get(k);
+    if (!cl) continue;
+    const c = intersectNodes(cs, cl);
+    if (c) children.set(k, c);
   }
-  return prune(out);
+  const self = a.self && b.self;
+  return self || children.size > 0 ? { self, children } : null;
 }
 
 /** Set difference (members of `a` not in `b`). */
 export function subtractSets(a: FieldSetNode, b: FieldSetNode): FieldSetNode {
-  const out: FieldSetNode = { self: a.self && !b.self, children: new Map() };
-  for (const [k, ca] of a.children) {
-    const cb = b.children.get(k);
-    out.children.set(k, cb ? subtractSets(ca, cb) : cloneSet(ca));
-  }
-  return prune(out);
+  return subtractNodes(a, b, false) ?? emptyFieldSet();
 }
 
 /** `RecursiveDifference`: removes `b`'s members and everything below them. */
 export function subtractRecursive(a: FieldSetNode, b: FieldSetNode): FieldSetNode {
-  const out: FieldSetNode = { self: a.self && !b.self, children: new Map() };
+  return subtractNodes(a, b, true) ?? emptyFieldSet();
+}
+
+function subtractNodes(a: FieldSetNode, b: FieldSetNode, recursive: boolean): FieldSetNode | null {
+  const children = new Map<string, FieldSetNode>();
   for (const [k, ca] of a.children) {
     const cb = b.children.get(k);
-    if (cb?.self) continue;
-    out.children.set(k, cb ? subtractRecursive(ca, cb) : cloneSet(ca));
+    if (recursive && cb?.self) continue;
+    const c = cb ? subtractNodes(ca, cb, recursive) : nonEmptyCopy(ca);
+    if (c) children.set(k, c);
   }
-  return prune(out);
+  const self = a.self && !b.self;
+  return self || children.size > 0 ? { self, children } : null;
+}
+
+/** A copy without empty branches, or null when the node holds no member. */
+function nonEmptyCopy(n: FieldSetNode): FieldSetNode | null {
+  if (n.children.size === 0) return n.self ? { self: true, children: new Map() } : null;
+  const children = new Map<string, FieldSetNode>();
+  for (const [k, c] of n.children) {
+    const cc = nonEmptyCopy(c);
+    if (cc) children.set(k, cc);
+  }
+  return n.self || children.size > 0 ? { self: n.self, children } : null;
 }
 
 /** A deep copy. */
@@ -202,17 +227,42 @@ export function setPaths(set: FieldSetNode): FieldPathElements[] {
   return out;
 }
 
+/**
+ * Decoded sets and their JSON, by identity: objects in the store are immutable snapshots, so a
+ * manager's fieldsV1 is decoded once and re-encoded only when its set changes.
+ */
+const decodedSets = new WeakMap<object, FieldSetNode>();
+const encodedSets = new WeakMap<FieldSetNode, Record<string, JsonValue>>();
+
 /** Serialises to the `fieldsV1` JSON object (keys sorted as the apiserver writes them). */
 export function toFieldsV1(set: FieldSetNode): Record<string, JsonValue> {
+  const cached = encodedSets.get(set);
+  if (cached) return cached;
+  return encodeNode(set);
+}
+
+function encodeNode(set: FieldSetNode): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
   const keys = [...set.children.keys()].sort(compareKeys);
   if (set.self && set.children.size > 0) out["."] = {};
-  for (const k of keys) out[k] = toFieldsV1(set.children.get(k)!);
+  for (const k of keys) out[k] = encodeNode(set.children.get(k)!);
   return out;
 }
 
-/** Parses a `fieldsV1` object. */
+/** Parses a `fieldsV1` object (memoised by identity; the result must not be modified). */
 export function fromFieldsV1(fields: unknown): FieldSetNode {
+  if (typeof fields === "object" && fields !== null) {
+    const cached = decodedSets.get(fields);
+    if (cached) return cached;
+    const set = parseFieldsV1(fields);
+    decodedSets.set(fields, set);
+    encodedSets.set(set, fields as Record<string, JsonValue>);
+    return set;
+  }
+  return parseFieldsV1(fields);
+}
+
+function parseFieldsV1(fields: unknown): FieldSetNode {
   const walk = (obj: Record<string, unknown>, isRoot: boolean): FieldSetNode => {
     const node = emptyFieldSet();
     const entries = Object.entries(obj);

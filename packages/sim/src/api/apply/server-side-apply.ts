@@ -61,11 +61,15 @@ const STRIPPED: FieldPathElements[] = [
   ].map((f): FieldPathElements => [{ field: "metadata" }, { field: f }]),
 ];
 
-function stripMeta(set: FieldSetNode): FieldSetNode {
+const STRIP_SET: FieldSetNode = (() => {
   const strip = emptyFieldSet();
   for (const p of STRIPPED) insertPath(strip, p);
+  return strip;
+})();
+
+function stripMeta(set: FieldSetNode): FieldSetNode {
   // Exact members are removed; children of metadata (labels...) stay.
-  return subtractSets(set, strip);
+  return subtractSets(set, STRIP_SET);
 }
 
 /** The relation of the object's root: its Go struct, or deduced for custom resources. */
@@ -85,6 +89,19 @@ export function rootRelation(obj: { apiVersion?: unknown; kind?: unknown }): Rel
  * a created object against): non-pointer structs serialise as `{}`, some non-omitempty
  * fields as null or zero. Custom resources start from nothing.
  */
+const zeroCache = new Map<string, Obj>();
+
+/** `zeroObject`, memoised and shared: callers must not modify it. */
+function sharedZeroObject(apiVersion: string, kind: string): Obj {
+  const key = `${apiVersion}/${kind}`;
+  let z = zeroCache.get(key);
+  if (!z) {
+    z = zeroObject(apiVersion, kind);
+    zeroCache.set(key, z);
+  }
+  return z;
+}
+
 export function zeroObject(apiVersion: string, kind: string): Obj {
   const podTemplate = { metadata: { creationTimestamp: null }, spec: { containers: null } };
   const byKind: Record<string, Obj> = {

@@ -17,6 +17,7 @@ import {
   type FieldSetNode,
   insertPath,
   type PathElement,
+  pathElementKey,
 } from "./field-set";
 
 /** How a value merges. */
@@ -58,12 +59,18 @@ export function relationOf(t: FieldType | undefined, info: FieldMergeInfo | unde
   }
 }
 
-/** The relation of a struct's field. */
+const relationCache = new Map<string, Relation>();
+
+/** The relation of a struct's field (memoised: the schema never changes). */
 export function fieldRelation(structName: string, field: string): Relation {
-  const st = structTypes().get(structName);
-  const t = st?.fields.get(field);
-  if (!t) return DEDUCED;
-  return relationOf(t, FIELD_MERGE_INFO[structName]?.[field]);
+  const cacheKey = `${structName}.${field}`;
+  let rel = relationCache.get(cacheKey);
+  if (rel === undefined) {
+    const t = structTypes().get(structName)?.fields.get(field);
+    rel = t ? relationOf(t, FIELD_MERGE_INFO[structName]?.[field]) : DEDUCED;
+    relationCache.set(cacheKey, rel);
+  }
+  return rel;
 }
 
 /** The relation of a child (`field` of a struct or map, for deduced values: granular). */
@@ -98,7 +105,7 @@ export function listItemElement(rel: Relation, item: JsonValue, index: number): 
 }
 
 function peId(pe: PathElement): string {
-  return JSON.stringify(pe);
+  return pathElementKey(pe);
 }
 
 const isGranular = (rel: Relation) => rel.kind === "struct" || rel.kind === "map" || rel.kind === "deduced";
@@ -109,34 +116,43 @@ const isList = (rel: Relation) => rel.kind === "set" || rel.kind === "assoc";
  * fields); map entries that are not declared struct fields, and empty or null values, are members.
  */
 export function toFieldSet(value: JsonValue, rel: Relation): FieldSetNode {
-  const set = emptyFieldSet();
-  const walk = (v: JsonValue, r: Relation, path: FieldPathElements) => {
+  const root = emptyFieldSet();
+  const childNode = (parent: FieldSetNode, key: string): FieldSetNode => {
+    let n = parent.children.get(key);
+    if (!n) {
+      n = emptyFieldSet();
+      parent.children.set(key, n);
+    }
+    return n;
+  };
+  const walk = (v: JsonValue, r: Relation, node: FieldSetNode) => {
     if (r.kind === "leaf" || (r.kind === "deduced" && !isObj(v))) {
-      insertPath(set, path);
+      node.self = true;
       return;
     }
     if (isGranular(r) && isObj(v)) {
-      for (const [k, cv] of Object.entries(v)) {
-        const cr = childRelation(r, k);
-        const cp = [...path, { field: k }];
-        walk(cv, cr, cp);
-        const declared = r.kind === "struct" && structTypes().get(r.type)?.fields.has(k);
-        if (cv === null || (isObj(cv) && Object.keys(cv).length === 0) || !declared) insertPath(set, cp);
+      const fields = r.kind === "struct" ? structTypes().get(r.type)?.fields : undefined;
+      for (const k of Object.keys(v)) {
+        const cv = v[k]!;
+        const cn = childNode(node, `f:${k}`);
+        walk(cv, childRelation(r, k), cn);
+        if (cv === null || (isObj(cv) && Object.keys(cv).length === 0) || !fields?.has(k)) cn.self = true;
       }
       return;
     }
     if (isList(r) && Array.isArray(v)) {
       v.forEach((item, i) => {
-        const cp = [...path, listItemElement(r, item, i)];
-        if (r.kind === "assoc") walk(item, r.item, cp);
-        insertPath(set, cp);
+        const cn = childNode(node, pathElementKey(listItemElement(r, item, i)));
+        if (r.kind === "assoc") walk(item, r.item, cn);
+        cn.self = true;
       });
       return;
     }
-    insertPath(set, path);
+    node.self = true;
   };
-  if (isObj(value)) walk(value, rel, []);
-  return set;
+  if (isObj(value)) walk(value, rel, root);
+  // Drop nodes that hold no member (fields with empty children were never created).
+  return root;
 }
 
 /** What changed between two versions of an object (`typed.Comparison`). */
@@ -146,18 +162,136 @@ export interface Comparison {
   removed: FieldSetNode;
 }
 
-function jsonEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+/** Deep JSON equality (key order ignored). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b, k) || !jsonEqual((a as Obj)[k], (b as Obj)[k])) return false;
+  }
+  return true;
 }
 
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (isObj(v)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) out[k] = canonical(v[k]);
-    return out;
+/** A position in the three result trees; nodes are created only when something is recorded below. */
+interface Cursor {
+  parent: Cursor | null;
+  key: string;
+  nodes: [FieldSetNode | undefined, FieldSetNode | undefined, FieldSetNode | undefined];
+}
+
+function nodeOf(c: Cursor, which: 0 | 1 | 2): FieldSetNode {
+  let n = c.nodes[which];
+  if (n === undefined) {
+    const parent = nodeOf(c.parent!, which);
+    n = parent.children.get(c.key);
+    if (n === undefined) {
+      n = emptyFieldSet();
+      parent.children.set(c.key, n);
+    }
+    c.nodes[which] = n;
   }
-  return v;
+  return n;
+}
+
+const ADDED = 0;
+const MODIFIED = 1;
+const REMOVED = 2;
+
+function mark(c: Cursor, which: 0 | 1 | 2): void {
+  nodeOf(c, which).self = true;
+}
+
+function descend(c: Cursor, key: string): Cursor {
+  return { parent: c, key, nodes: [undefined, undefined, undefined] };
+}
+
+function isEmptyValue(v: JsonValue | undefined): boolean {
+  return v === undefined || v === null || (isObj(v) && Object.keys(v).length === 0);
+}
+
+/** Compares a leaf; the cursor for it is only made when something is recorded. */
+function compareLeaf(
+  l: JsonValue | undefined,
+  r: JsonValue | undefined,
+  parent: Cursor,
+  key: string | null,
+): void {
+  let which: 0 | 1 | 2;
+  if (l === undefined) {
+    if (r === undefined) return;
+    which = ADDED;
+  } else if (r === undefined) which = REMOVED;
+  else if (l === r || jsonEqual(l, r)) return;
+  else which = MODIFIED;
+  mark(key === null ? parent : descend(parent, key), which);
+}
+
+function compareWalk(
+  l: JsonValue | undefined,
+  r: JsonValue | undefined,
+  rel: Relation,
+  parent: Cursor,
+  key: string | null,
+): void {
+  // Unchanged subtrees shared between the two versions cost nothing.
+  if (l === r && l !== undefined) return;
+  if (
+    rel.kind === "leaf" ||
+    (rel.kind === "deduced" && !isObj(l) && !isObj(r)) ||
+    (isGranular(rel) && isEmptyValue(l) && isEmptyValue(r))
+  ) {
+    compareLeaf(l, r, parent, key);
+    return;
+  }
+  const c = key === null ? parent : descend(parent, key);
+  const isRoot = key === null;
+  if (isGranular(rel)) {
+    const lo = isObj(l) ? l : undefined;
+    const ro = isObj(r) ? r : undefined;
+    if (l !== undefined && r !== undefined && isObj(l) !== isObj(r)) mark(c, MODIFIED);
+    if (lo) {
+      for (const k of Object.keys(lo)) compareWalk(lo[k], ro?.[k], childRelation(rel, k), c, `f:${k}`);
+    }
+    if (ro) {
+      for (const k of Object.keys(ro)) {
+        if (lo && Object.hasOwn(lo, k)) continue;
+        compareWalk(undefined, ro[k], childRelation(rel, k), c, `f:${k}`);
+      }
+    }
+  } else if (isList(rel)) {
+    const la = Array.isArray(l) ? l : [];
+    const ra = Array.isArray(r) ? r : [];
+    const lm = new Map<string, JsonValue>();
+    la.forEach((x, i) => {
+      lm.set(pathElementKey(listItemElement(rel, x, i)), x);
+    });
+    const seen = new Set<string>();
+    const itemRel = rel.kind === "assoc" ? rel.item : LEAF;
+    ra.forEach((x, i) => {
+      const k = pathElementKey(listItemElement(rel, x, i));
+      seen.add(k);
+      const lx = lm.get(k);
+      if (rel.kind === "assoc") compareWalk(lx, x, itemRel, c, k);
+      else compareLeaf(lx, x, c, k);
+    });
+    for (const [k, lx] of lm) {
+      if (seen.has(k)) continue;
+      if (rel.kind === "assoc") compareWalk(lx, undefined, itemRel, c, k);
+      else compareLeaf(lx, undefined, c, k);
+    }
+  }
+  if (!isRoot) {
+    if (l === undefined && r !== undefined) mark(c, ADDED);
+    else if (l !== undefined && r === undefined) mark(c, REMOVED);
+  }
 }
 
 /** `Compare`: the added, modified and removed fields between `lhs` (old) and `rhs` (new). */
@@ -166,60 +300,10 @@ export function compareValues(
   rhs: JsonValue | undefined,
   rel: Relation,
 ): Comparison {
-  const c: Comparison = { added: emptyFieldSet(), modified: emptyFieldSet(), removed: emptyFieldSet() };
-  const leaf = (l: JsonValue | undefined, r: JsonValue | undefined, path: FieldPathElements) => {
-    if (l === undefined && r !== undefined) insertPath(c.added, path);
-    else if (l !== undefined && r === undefined) insertPath(c.removed, path);
-    else if (!jsonEqual(l, r)) insertPath(c.modified, path);
-  };
-  const walk = (
-    l: JsonValue | undefined,
-    r: JsonValue | undefined,
-    rl: Relation,
-    path: FieldPathElements,
-  ) => {
-    const emptyL = l === undefined || l === null || (isObj(l) && Object.keys(l).length === 0);
-    const emptyR = r === undefined || r === null || (isObj(r) && Object.keys(r).length === 0);
-    if (
-      rl.kind === "leaf" ||
-      (rl.kind === "deduced" && !isObj(l) && !isObj(r)) ||
-      (isGranular(rl) && emptyL && emptyR)
-    ) {
-      leaf(l, r, path);
-      return;
-    }
-    if (isGranular(rl)) {
-      const lo = isObj(l) ? l : {};
-      const ro = isObj(r) ? r : {};
-      if (l !== undefined && r !== undefined && isObj(l) !== isObj(r)) insertPath(c.modified, path);
-      for (const k of new Set([...Object.keys(lo), ...Object.keys(ro)])) {
-        walk(lo[k], ro[k], childRelation(rl, k), [...path, { field: k }]);
-      }
-    } else if (isList(rl)) {
-      const la = Array.isArray(l) ? l : [];
-      const ra = Array.isArray(r) ? r : [];
-      const lm = new Map(la.map((x, i) => [peId(listItemElement(rl, x, i)), x] as const));
-      const rm = new Map(ra.map((x, i) => [peId(listItemElement(rl, x, i)), x] as const));
-      const pes = new Map<string, PathElement>();
-      for (const list of [la, ra]) {
-        list.forEach((x, i) => {
-          const pe = listItemElement(rl, x, i);
-          pes.set(peId(pe), pe);
-        });
-      }
-      for (const [id, pe] of pes) {
-        const cp = [...path, pe];
-        if (rl.kind === "assoc") walk(lm.get(id), rm.get(id), rl.item, cp);
-        else leaf(lm.get(id), rm.get(id), cp);
-      }
-    }
-    if (path.length > 0) {
-      if (l === undefined && r !== undefined) insertPath(c.added, path);
-      else if (l !== undefined && r === undefined) insertPath(c.removed, path);
-    }
-  };
-  walk(lhs, rhs, rel, []);
-  return c;
+  const result: Comparison = { added: emptyFieldSet(), modified: emptyFieldSet(), removed: emptyFieldSet() };
+  const root: Cursor = { parent: null, key: "", nodes: [result.added, result.modified, result.removed] };
+  compareWalk(lhs, rhs, rel, root, null);
+  return result;
 }
 
 /** `Merge`: `rhs` (an applied configuration) over `lhs` (the live object), list orders interleaved as structured-merge-diff does. */

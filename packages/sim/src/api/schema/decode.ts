@@ -47,6 +47,32 @@ interface Walk {
   unknown: string[];
 }
 
+/**
+ * A path built lazily (decoding a valid object never renders one): `seg` is a field name,
+ * or an index / map key when `index` is true.
+ */
+interface PathNode {
+  parent: PathNode | null;
+  seg: string;
+  kind: "field" | "index" | "key";
+}
+
+/** The JSON path with indexes, as unknown-field reports print it ("spec.containers[0].foo"). */
+function jsonPath(p: PathNode | null): string {
+  if (p === null) return "";
+  const parent = jsonPath(p.parent);
+  if (p.kind === "index") return `${parent}[${p.seg}]`;
+  return parent === "" ? p.seg : `${parent}.${p.seg}`;
+}
+
+/** The Go decoder's field path: JSON field names only, no indexes or map keys ("spec.containers.ports"). */
+function goPath(p: PathNode | null): string {
+  if (p === null) return "";
+  const parent = goPath(p.parent);
+  if (p.kind !== "field") return parent;
+  return parent === "" ? p.seg : `${parent}.${p.seg}`;
+}
+
 function jsonKind(v: unknown): string {
   if (typeof v === "string") return "string";
   if (typeof v === "number") return "number";
@@ -59,52 +85,46 @@ function typeError(
   w: Walk,
   value: unknown,
   struct: string,
-  goPath: string,
+  path: PathNode | null,
   t: FieldType,
   numberLiteral = false,
 ): void {
   if (w.firstError !== null) return;
   const kind = numberLiteral ? `number ${String(value)}` : jsonKind(value);
-  w.firstError = `json: cannot unmarshal ${kind} into Go struct field ${struct}.${goPath} of type ${goTypeName(t)}`;
+  w.firstError = `json: cannot unmarshal ${kind} into Go struct field ${struct}.${goPath(path)} of type ${goTypeName(t)}`;
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
- * Decodes one value of type `t`. `struct`/`goPath` name the Go struct field being filled (for
- * type errors); `path` is the JSON path with indexes (for unknown fields). Returns the pruned value.
+ * Decodes one value of type `t`. `struct` names the Go struct whose field is being filled
+ * and `path` where it is (for error texts). Returns the pruned value (the same object when
+ * nothing had to be dropped).
  */
-function decodeValue(
-  value: unknown,
-  t: FieldType,
-  struct: string,
-  goPath: string,
-  path: string,
-  w: Walk,
-): unknown {
+function decodeValue(value: unknown, t: FieldType, struct: string, path: PathNode | null, w: Walk): unknown {
   switch (t.kind) {
     case "string":
-      if (typeof value !== "string") typeError(w, value, struct, goPath, t);
+      if (typeof value !== "string") typeError(w, value, struct, path, t);
       return value;
     case "bytes":
-      if (typeof value !== "string") typeError(w, value, struct, goPath, t);
+      if (typeof value !== "string") typeError(w, value, struct, path, t);
       else if (!BASE64.test(value) && w.firstError === null) {
         w.firstError = `illegal base64 data at input byte ${firstBadBase64Byte(value)}`;
       }
       return value;
     case "int32":
     case "int64":
-      if (typeof value !== "number") typeError(w, value, struct, goPath, t);
+      if (typeof value !== "number") typeError(w, value, struct, path, t);
       else if (!Number.isInteger(value) || (t.kind === "int32" && (value < INT32_MIN || value > INT32_MAX))) {
-        typeError(w, value, struct, goPath, t, true);
+        typeError(w, value, struct, path, t, true);
       }
       return value;
     case "float64":
-      if (typeof value !== "number") typeError(w, value, struct, goPath, t);
+      if (typeof value !== "number") typeError(w, value, struct, path, t);
       return value;
     case "bool":
-      if (typeof value !== "boolean") typeError(w, value, struct, goPath, t);
+      if (typeof value !== "boolean") typeError(w, value, struct, path, t);
       return value;
     case "time":
       if (typeof value !== "string") {
@@ -124,10 +144,7 @@ function decodeValue(
       }
       return value;
     case "quantity":
-      if (
-        (typeof value !== "string" && typeof value !== "number") ||
-        tryParseQuantity(String(value).trim()) === undefined
-      ) {
+      if ((typeof value !== "string" && typeof value !== "number") || !isQuantity(value)) {
         if (w.firstError === null) w.firstError = QUANTITY_FORMAT_ERROR;
       }
       return value;
@@ -135,31 +152,39 @@ function decodeValue(
       return value;
     case "array": {
       if (!Array.isArray(value)) {
-        typeError(w, value, struct, goPath, t);
+        typeError(w, value, struct, path, t);
         return value;
       }
       let out: unknown[] | null = null;
       for (let i = 0; i < value.length; i++) {
         const item = value[i];
-        const d = item === null ? null : decodeValue(item, t.items, struct, goPath, `${path}[${i}]`, w);
-        if (d !== item) {
-          out ??= value.slice(0, i);
-        }
+        const d =
+          item === null
+            ? null
+            : decodeValue(item, t.items, struct, { parent: path, seg: String(i), kind: "index" }, w);
+        if (d !== item) out ??= value.slice(0, i);
         if (out) out.push(d);
       }
       return out ?? value;
     }
     case "map": {
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        typeError(w, value, struct, goPath, t);
+        typeError(w, value, struct, path, t);
         return value;
       }
+      // Scalar map values (labels, annotations, data) need no rebuilding: check them in place.
       let out: Record<string, unknown> | null = null;
-      const entries = Object.entries(value);
-      for (let i = 0; i < entries.length; i++) {
-        const [k, v] = entries[i]!;
-        const d = v === null ? null : decodeValue(v, t.values, struct, goPath, `${path}.${k}`, w);
-        if (d !== v) out ??= Object.fromEntries(entries.slice(0, i));
+      const obj = value as Record<string, unknown>;
+      const keys = Object.keys(obj);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const v = obj[k];
+        const d =
+          v === null ? null : decodeValue(v, t.values, struct, { parent: path, seg: k, kind: "key" }, w);
+        if (d !== v) {
+          out ??= {};
+          for (let j = 0; j < i; j++) out[keys[j]!] = obj[keys[j]!];
+        }
         if (out) out[k] = d;
       }
       return out ?? value;
@@ -167,13 +192,26 @@ function decodeValue(
     case "struct": {
       const st = structTypes().get(t.type);
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        typeError(w, value, struct, goPath, t);
+        typeError(w, value, struct, path, t);
         return value;
       }
       if (!st) return value;
-      return decodeStruct(value as Record<string, unknown>, st, goPath, path, w);
+      return decodeStruct(value as Record<string, unknown>, st, path, w);
     }
   }
+}
+
+const quantityCache = new Map<string, boolean>();
+/** Parses quantities once per distinct string (a handful of values repeat across objects). */
+function isQuantity(v: string | number): boolean {
+  const s = String(v).trim();
+  let ok = quantityCache.get(s);
+  if (ok === undefined) {
+    ok = tryParseQuantity(s) !== undefined;
+    if (quantityCache.size > 10_000) quantityCache.clear();
+    quantityCache.set(s, ok);
+  }
+  return ok;
 }
 
 function firstBadBase64Byte(s: string): number {
@@ -181,29 +219,22 @@ function firstBadBase64Byte(s: string): number {
   return s.length;
 }
 
-function decodeStruct(
-  obj: Record<string, unknown>,
-  st: StructType,
-  goPath: string,
-  path: string,
-  w: Walk,
-): unknown {
+function decodeStruct(obj: Record<string, unknown>, st: StructType, path: PathNode | null, w: Walk): unknown {
   let out: Record<string, unknown> | null = null;
   const keys = Object.keys(obj);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const v = obj[k];
     const ft = st.fields.get(k);
-    const childPath = path === "" ? k : `${path}.${k}`;
     let keep = true;
     let d = v;
     if (ft === undefined) {
-      w.unknown.push(childPath);
+      w.unknown.push(jsonPath({ parent: path, seg: k, kind: "field" }));
       keep = false;
     } else if (v === null) {
       keep = false;
     } else {
-      d = decodeValue(v, ft, st.goName, goPath === "" ? k : `${goPath}.${k}`, childPath, w);
+      d = decodeValue(v, ft, st.goName, { parent: path, seg: k, kind: "field" }, w);
     }
     if ((!keep || d !== v) && out === null) {
       out = {};
@@ -257,7 +288,7 @@ export function decodeObject(body: unknown, options: DecodeOptions = {}): Decode
   const st = rootStructType(group, version, kind);
   if (!st) return { object: obj as KubeObject, warnings: [] };
   const w: Walk = { firstError: null, unknown: [] };
-  const decoded = decodeStruct(obj, st, "", "", w) as KubeObject;
+  const decoded = decodeStruct(obj, st, null, w) as KubeObject;
   const prefix = `${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: `;
   if (w.firstError !== null) return { warnings: [], status: newBadRequest(prefix + w.firstError) };
   const problems = validation === "Ignore" ? [] : strictProblems(w.unknown, options.rawJson);

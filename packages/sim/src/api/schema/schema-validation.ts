@@ -78,6 +78,34 @@ export function hasSchema(apiVersion: string, kind: string): boolean {
   return validatorFor(apiVersion, kind) !== null;
 }
 
+/** A copy without null-valued fields, copying only the objects on the way to a null (usually none). */
+function withoutNulls<T>(v: T): T {
+  if (Array.isArray(v)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < v.length; i++) {
+      const c = withoutNulls(v[i]);
+      if (c !== v[i]) out ??= v.slice();
+      if (out) out[i] = c;
+    }
+    return (out ?? v) as T;
+  }
+  if (typeof v !== "object" || v === null) return v;
+  let out: Record<string, unknown> | null = null;
+  for (const [k, c] of Object.entries(v as Record<string, unknown>)) {
+    if (c === null) {
+      out ??= { ...(v as Record<string, unknown>) };
+      delete out[k];
+      continue;
+    }
+    const d = typeof c === "object" ? withoutNulls(c) : c;
+    if (d !== c) {
+      out ??= { ...(v as Record<string, unknown>) };
+      out[k] = d;
+    }
+  }
+  return (out ?? v) as T;
+}
+
 /** Turns an ajv instance path ("/spec/template/spec/containers/0") into a field path. */
 function toFieldPath(instancePath: string): FieldPath | null {
   const parts = instancePath
@@ -113,7 +141,8 @@ export function validateAgainstSchema(value: unknown): FieldErrorList {
   const fn = validatorFor(obj.apiVersion, obj.kind);
   if (fn === null) return [];
   try {
-    fn.call(obj);
+    // Nulls (a template's `creationTimestamp: null`) are what Go omits; the schema does not allow them.
+    fn.call(withoutNulls(obj));
     return [];
   } catch (e) {
     const errors = (e as { errors?: AjvError[] }).errors ?? [];
