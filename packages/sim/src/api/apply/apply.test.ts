@@ -7,6 +7,9 @@ import { fieldManagerFromUserAgent } from "./managed-fields";
 import { applyObject, ownsField, updateManagedFields } from "./server-side-apply";
 import { mergeValues, rootRelationForTest } from "./test-helpers";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests poke into unstructured objects
+type Loose = any;
+
 const T1 = "2024-05-01T10:00:00Z";
 const T2 = "2024-05-01T11:00:00Z";
 
@@ -151,7 +154,7 @@ describe("managedFields of updates", () => {
       time: T1,
       resetFields: [[{ field: "status" }]],
     });
-    const f = obj.metadata.managedFields![0]!.fieldsV1 as Record<string, any>;
+    const f = obj.metadata.managedFields![0]!.fieldsV1 as Loose;
     expect(f["f:metadata"]).toEqual({ "f:labels": { ".": {}, "f:app": {} } });
     expect(f["f:spec"]["."]).toBeUndefined();
     expect(f["f:spec"]["f:strategy"]["f:rollingUpdate"]).toEqual({

@@ -92,7 +92,7 @@ export function rootRelation(obj: { apiVersion?: unknown; kind?: unknown }): Rel
 const zeroCache = new Map<string, Obj>();
 
 /** `zeroObject`, memoised and shared: callers must not modify it. */
-function sharedZeroObject(apiVersion: string, kind: string): Obj {
+function _sharedZeroObject(apiVersion: string, kind: string): Obj {
   const key = `${apiVersion}/${kind}`;
   let z = zeroCache.get(key);
   if (!z) {

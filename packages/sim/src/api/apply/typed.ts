@@ -15,7 +15,6 @@ import {
   emptyFieldSet,
   type FieldPathElements,
   type FieldSetNode,
-  insertPath,
   type PathElement,
   pathElementKey,
 } from "./field-set";

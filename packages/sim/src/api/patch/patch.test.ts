@@ -10,6 +10,9 @@ import {
   strategicMergePatchErrorStatus,
 } from "./strategic-merge-patch";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests poke into unstructured objects
+type Loose = any;
+
 // JSON documents without nulls (null means "delete" in merge patches).
 const jsonLeaf = fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.boolean());
 const jsonDoc = fc.letrec((tie) => ({
@@ -140,7 +143,7 @@ describe("strategic merge patch", () => {
           spec: { containers: [{ name: "web", image: "nginx:2", env: [{ name: "B", value: "2" }] }] },
         },
       },
-    }) as any;
+    }) as Loose;
     expect(out.spec.template.spec.containers).toEqual([
       {
         name: "web",
@@ -166,7 +169,7 @@ describe("strategic merge patch", () => {
           },
         },
       },
-    }) as any;
+    }) as Loose;
     expect(out.metadata.labels).toEqual({ tier: "fe" });
     expect(out.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual(["web"]);
     expect(out.spec.template.spec.tolerations).toEqual([{ key: "b", operator: "Exists" }]);
@@ -175,7 +178,7 @@ describe("strategic merge patch", () => {
   it("honours $retainKeys on the Deployment strategy (switching to Recreate)", () => {
     const out = applyStrategicMergePatchToObject(deploy, {
       spec: { strategy: { $retainKeys: ["type"], type: "Recreate" } },
-    }) as any;
+    }) as Loose;
     expect(out.spec.strategy).toEqual({ type: "Recreate" });
     expect(() =>
       applyStrategicMergePatchToObject(deploy, {
@@ -187,11 +190,11 @@ describe("strategic merge patch", () => {
   it("handles primitive merge lists, $deleteFromPrimitiveList and {$patch: replace}", () => {
     const out = applyStrategicMergePatchToObject(deploy, {
       metadata: { finalizers: ["c", "a"], "$deleteFromPrimitiveList/finalizers": ["b"] },
-    }) as any;
+    }) as Loose;
     expect(out.metadata.finalizers).toEqual(["a", "c"]);
     const replaced = applyStrategicMergePatchToObject(deploy, {
       spec: { template: { spec: { containers: [{ $patch: "replace" }, { name: "only", image: "x" }] } } },
-    }) as any;
+    }) as Loose;
     expect(replaced.spec.template.spec.containers).toEqual([{ name: "only", image: "x" }]);
   });
 
@@ -205,7 +208,7 @@ describe("strategic merge patch", () => {
           },
         },
       },
-    }) as any;
+    }) as Loose;
     expect(out.spec.template.spec.containers.map((c: { name: string }) => c.name)).toEqual([
       "side",
       "new",

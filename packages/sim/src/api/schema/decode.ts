@@ -310,7 +310,7 @@ export function knownFieldsAt(
   for (const part of path === "" ? [] : path.split(".")) {
     let t = st.fields.get(part);
     while (t && (t.kind === "array" || t.kind === "map")) t = t.kind === "array" ? t.items : t.values;
-    if (!t || t.kind !== "struct") return undefined;
+    if (t?.kind !== "struct") return undefined;
     st = structTypes().get(t.type);
     if (!st) return undefined;
   }

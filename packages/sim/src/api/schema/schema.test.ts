@@ -4,6 +4,9 @@ import { scanJsonKeys } from "./json-keys";
 import { validateAgainstSchema } from "./schema-validation";
 import { goTypeName, rootStructType } from "./type-model";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests poke into unstructured objects
+type Loose = any;
+
 const deployment = () => ({
   apiVersion: "apps/v1",
   kind: "Deployment",
@@ -45,7 +48,7 @@ describe("decoding", () => {
   });
 
   it("fails wrong JSON types with the Go decoder's message", () => {
-    const d = deployment() as Record<string, any>;
+    const d = deployment() as Loose;
     d.spec.replicas = "3";
     expect(decodeObject(d).status).toMatchObject({
       code: 400,
@@ -53,17 +56,17 @@ describe("decoding", () => {
       message:
         'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32',
     });
-    const p = deployment() as Record<string, any>;
+    const p = deployment() as Loose;
     p.spec.template.spec.containers[0].ports[0].containerPort = 1.5;
     expect(decodeObject(p).status?.message).toBe(
       'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number 1.5 into Go struct field ContainerPort.spec.template.spec.containers.ports.containerPort of type int32',
     );
-    const l = deployment() as Record<string, any>;
+    const l = deployment() as Loose;
     l.metadata.labels.app = 5;
     expect(decodeObject(l).status?.message).toContain(
       "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string",
     );
-    const q = deployment() as Record<string, any>;
+    const q = deployment() as Loose;
     q.spec.template.spec.containers[0].resources = { limits: { cpu: "lots" } };
     expect(decodeObject(q).status?.message).toBe(
       "Deployment in version \"v1\" cannot be handled as a Deployment: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
@@ -98,7 +101,7 @@ describe("decoding", () => {
   });
 
   it("drops nulls as the Go struct does", () => {
-    const d = deployment() as Record<string, any>;
+    const d = deployment() as Loose;
     d.spec.strategy = null;
     expect("strategy" in decodeObject(d).object!.spec).toBe(false);
   });
@@ -120,7 +123,7 @@ describe("OpenAPI schema validation", () => {
   });
 
   it("reports required fields and enums as field errors", () => {
-    const d = deployment() as Record<string, any>;
+    const d = deployment() as Loose;
     delete d.spec.selector;
     d.spec.strategy = { type: "Foo" };
     d.spec.template.spec.containers[0].imagePullPolicy = "Sometimes";
