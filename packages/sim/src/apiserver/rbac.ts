@@ -10,7 +10,6 @@ import type { KubeObject } from "../api/types";
 import type { UserInfo } from "./http";
 import type { RequestInfo } from "./request-info";
 import type { ApiServerState } from "./state";
-import { listCached } from "./watch-cache";
 
 interface PolicyRule {
   verbs?: string[];
@@ -113,13 +112,13 @@ export function authorize(s: ApiServerState, user: UserInfo, info: RequestInfo):
     if (roleRules(s, { kind: "ClusterRole", name: "system:node" }, "").some((r) => ruleAllows(r, info)))
       return true;
   }
-  for (const b of listCached(s.cache, "/registry/clusterrolebindings", "")) {
-    if (bindingAllows(s, b, user, groups, info)) return true;
-  }
+  // Any allowing binding decides, so order does not matter: iterate the cache without sorting.
+  const crbs = s.cache.resources["/registry/clusterrolebindings"]?.items;
+  for (const k in crbs) if (bindingAllows(s, crbs[k]!, user, groups, info)) return true;
   if (info.isResourceRequest && info.namespace) {
-    for (const b of listCached(s.cache, "/registry/rolebindings", info.namespace)) {
-      if (bindingAllows(s, b, user, groups, info)) return true;
-    }
+    const rbs = s.cache.resources["/registry/rolebindings"];
+    for (const k in rbs?.byNamespace[info.namespace])
+      if (bindingAllows(s, rbs!.items[k]!, user, groups, info)) return true;
   }
   return false;
 }
