@@ -200,6 +200,15 @@ export function isSchedulingLeader(s: KubeSchedulerState): boolean {
 const T_CYCLE = "kube-scheduler:schedule-one";
 const T_BACKOFF = "kube-scheduler:flush-backoff";
 const T_UNSCHEDULABLE = "kube-scheduler:flush-unschedulable";
+const T_SYNC_WATCHDOG = "kube-scheduler:sync-watchdog";
+
+/**
+ * How long an informer's first list may stay unanswered before it is sent again. The simulated
+ * network drops messages over a cut link without any error, where a real client's connection
+ * attempt would fail (TCP timeout) and the reflector would retry with back-off: a process started
+ * during a partition would otherwise never sync after the partition heals.
+ */
+const SYNC_WATCHDOG_MS = 30_000;
 
 interface LifeTimer extends Timer {
   life: number;
@@ -241,6 +250,18 @@ function armTimers(ctx: Context, s: KubeSchedulerState, rt: SchedulerRuntime): v
 
 function start(ctx: Context, s: KubeSchedulerState): void {
   for (const inf of Object.values(s.informers) as InformerState[]) startInformer(ctx, s.client, inf);
+  ctx.setTimer(SYNC_WATCHDOG_MS, { name: T_SYNC_WATCHDOG, life: s.life } as LifeTimer);
+}
+
+/** Re-list the informers whose first list got no answer; re-arm while still syncing. */
+function syncWatchdog(ctx: Context, s: KubeSchedulerState): void {
+  if (s.phase !== "syncing") return;
+  for (const inf of Object.values(s.informers) as InformerState[]) {
+    if (inf.synced || inf.phase !== "listing") continue;
+    delete s.client.pending[inf.requestId];
+    startInformer(ctx, s.client, inf);
+  }
+  ctx.setTimer(SYNC_WATCHDOG_MS, { name: T_SYNC_WATCHDOG, life: s.life } as LifeTimer);
 }
 
 /** All caches synced (`WaitForCacheSync` + `WaitForHandlersSync`): elect, or run at once. */
@@ -680,8 +701,13 @@ export const kubeSchedulerBehavior = defineBehavior<KubeSchedulerState>({
 
 function handleOwnTimer(ctx: Context, s: KubeSchedulerState, rt: SchedulerRuntime, timer: Timer): boolean {
   const name = timer.name;
-  if (name !== T_CYCLE && name !== T_BACKOFF && name !== T_UNSCHEDULABLE) return false;
+  if (name !== T_CYCLE && name !== T_BACKOFF && name !== T_UNSCHEDULABLE && name !== T_SYNC_WATCHDOG)
+    return false;
   if ((timer as LifeTimer).life !== s.life) return true;
+  if (name === T_SYNC_WATCHDOG) {
+    syncWatchdog(ctx, s);
+    return true;
+  }
   if (name === T_CYCLE) {
     s.timers.cycle = false;
     if (s.phase === "leading") scheduleNextPod(ctx, s, rt);
