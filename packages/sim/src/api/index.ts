@@ -16,3 +16,4 @@ export * from "./selectors";
 export * from "./status";
 export * from "./types";
 export * from "./validation";
+export * from "./write-pipeline";
