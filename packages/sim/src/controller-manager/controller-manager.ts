@@ -12,6 +12,7 @@
  */
 import {
   type ApiClientEvent,
+  apiRequest,
   createApiClient,
   handleApiMessage,
   handleApiTimer,
@@ -92,7 +93,9 @@ export function createControllerManager(
 /** The names of the controllers this configuration enables, in registry order. */
 export function enabledControllers(cfg: ControllerManagerConfig): string[] {
   return allControllers()
-    .filter((d) => isControllerEnabled(d.name, d.enabledByDefault !== false, cfg.controllers))
+    .filter((d) =>
+      isControllerEnabled([d.name, ...(d.aliases ?? [])], d.enabledByDefault !== false, cfg.controllers),
+    )
     .map((d) => d.name);
 }
 
@@ -107,6 +110,7 @@ function startLeading(ctx: Context, s: ControllerManagerState): void {
       user: controllerUser(s.config, def.serviceAccount ?? def.component),
       qps: s.config.kubeApiQps,
       burst: s.config.kubeApiBurst,
+      settings: s.config.settings,
     });
     for (const need of def.informers) {
       let set = needs[need.resource];
@@ -121,6 +125,26 @@ function startLeading(ctx: Context, s: ControllerManagerState): void {
         s.watchers[need.resource] = w;
       }
     }
+  }
+  // SAControllerClientBuilder: each controller's ServiceAccount in kube-system is created if missing.
+  if (s.config.useServiceAccountCredentials) {
+    const accounts = new Set(
+      Object.keys(s.controllers).map((n) => {
+        const def = controllerDefinition(n);
+        return def.serviceAccount ?? def.component;
+      }),
+    );
+    for (const name of [...accounts].sort())
+      apiRequest(
+        ctx,
+        s.client,
+        {
+          method: "POST",
+          path: "/api/v1/namespaces/kube-system/serviceaccounts",
+          body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: "kube-system" } },
+        },
+        "kcm:serviceaccount",
+      );
   }
   for (const resource of Object.keys(needs).sort()) {
     const inf = createInformer(resource, resourcePath(resource), { indexers: [...needs[resource]!].sort() });
@@ -153,6 +177,7 @@ function onClientEvent(ctx: Context, s: ControllerManagerState, ev: ApiClientEve
     if (update.justSynced) startSyncedControllers(ctx, s, controllerDefinition);
     return;
   }
+  if (ev.tag === "kcm:serviceaccount") return; // created, or already there
   handleControllerResponse(ctx, s, controllerDefinition, ev);
 }
 

@@ -4,9 +4,15 @@
  */
 import type { ControllerDefinition } from "../controllers/framework/controller";
 import { replicaSetController } from "../controllers/replicaset/replicaset-controller";
+import { rootCaCertPublisher } from "../controllers/serviceaccount/root-ca-cert-publisher";
+import { serviceAccountController } from "../controllers/serviceaccount/serviceaccount-controller";
 
 /** The controllers, in the order KCM starts them (NewControllerDescriptors). */
-export const CONTROLLERS: readonly ControllerDefinition[] = [replicaSetController];
+export const CONTROLLERS: readonly ControllerDefinition[] = [
+  serviceAccountController,
+  replicaSetController,
+  rootCaCertPublisher,
+];
 
 const BY_NAME: Record<string, ControllerDefinition> = {};
 for (const c of CONTROLLERS) BY_NAME[c.name] = c;

@@ -9,6 +9,15 @@ import type { HttpMethod } from "../../apiserver/http";
 import type { EventType } from "./events";
 import type { RateLimiterConfig } from "./work-queue";
 
+/**
+ * Cluster-wide settings some controllers read at start (flags and files of kube-controller-manager).
+ * Controllers add the fields they need, each with its KCM flag and default.
+ */
+export interface ControllerSettings {
+  /** The cluster CA bundle (`--root-ca-file`), published as `kube-root-ca.crt` in every namespace. */
+  rootCaPem: string;
+}
+
 /** A shared informer a controller needs: a group-resource and the indexes it looks objects up by. */
 export interface InformerNeed {
   /** `pods`, `replicasets.apps`, `jobs.batch`, … */
@@ -111,8 +120,13 @@ export type SyncStep<D> = (c: SyncContext<D>, results: WriteResult[], data: unkn
  *   deletes). A sync whose calls fail and that has no step to look at them is retried with back-off.
  */
 export interface ControllerDefinition<D = unknown> {
-  /** Name in `--controllers` (`replicaset`, `deployment`, `garbage-collector`, …). */
+  /**
+   * Canonical name (cmd/kube-controller-manager/names: `replicaset-controller`,
+   * `garbage-collector-controller`, …), accepted by `--controllers` with its `aliases`.
+   */
   name: string;
+  /** Older `--controllers` names still accepted (`replicaset`, `garbagecollector`, …). */
+  aliases?: readonly string[];
   /** Event source (`source.component`) and, unless `serviceAccount` says otherwise, the service account (`replicaset-controller`). */
   component: string;
   /** The `kube-system` service account its client acts as, when it differs from `component` (`generic-garbage-collector`). */
@@ -124,8 +138,8 @@ export interface ControllerDefinition<D = unknown> {
   /** Whether `--controllers=*` enables it (some KCM controllers are off by default). */
   enabledByDefault?: boolean;
   informers: readonly InformerNeed[];
-  /** The controller's initial plain data. */
-  init(): D;
+  /** The controller's initial plain data (from the manager's settings when it needs them). */
+  init(settings: ControllerSettings): D;
   /** Event handlers per informer resource. */
   handlers: Readonly<Record<string, (c: HandlerContext<D>, delta: InformerDelta) => void>>;
   /** Called once the controller's informers have synced, before the first sync (e.g. enqueue everything). */

@@ -18,7 +18,8 @@
  * interface Data { expectations: Expectations }          // plain data, serialised with the manager
  *
  * export const replicaSetController = defineController<Data>({
- *   name: "replicaset",                                  // the --controllers name
+ *   name: "replicaset-controller",                       // canonical name (cmd/kube-controller-manager/names)
+ *   aliases: ["replicaset"],                             // older --controllers names
  *   component: "replicaset-controller",                  // event source + kube-system SA
  *   workers: 5,                                          // --concurrent-replicaset-syncs
  *   informers: [

@@ -27,6 +27,7 @@ import type { UserInfo } from "../../apiserver/http";
 import type { Context, Timer } from "../../core/component";
 import type {
   ControllerDefinition,
+  ControllerSettings,
   HandlerContext,
   SyncContext,
   WriteOptions,
@@ -122,6 +123,7 @@ export interface ControllerRuntimeOptions {
   /** Client QPS / burst (KCM `--kube-api-qps` 20, `--kube-api-burst` 30). */
   qps: number;
   burst: number;
+  settings: ControllerSettings;
 }
 
 /** A fresh runtime for a controller. */
@@ -137,7 +139,7 @@ export function createControllerRuntime(
     active: {},
     activeCount: 0,
     started: false,
-    data: def.init(),
+    data: def.init(options.settings),
     recorder: createEventRecorder(def.component),
     throttle: {
       qps: options.qps,

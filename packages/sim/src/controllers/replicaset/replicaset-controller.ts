@@ -151,7 +151,8 @@ function onPodChanged(c: HandlerContext<Data>, pod: KubeObject, old: KubeObject 
 
 /** The ReplicaSet controller. */
 export const replicaSetController = defineController<Data>({
-  name: "replicaset",
+  name: "replicaset-controller",
+  aliases: ["replicaset"],
   component: "replicaset-controller",
   // --concurrent-replicaset-syncs (pkg/controller/replicaset/config/v1alpha1/defaults.go).
   workers: 5,
