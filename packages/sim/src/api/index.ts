@@ -6,6 +6,7 @@ export * from "./apply";
 export * from "./crd";
 export * from "./defaults";
 export * from "./field-errors";
+export * from "./names-generate";
 export * from "./patch";
 export * from "./quantity";
 export * from "./resources";
