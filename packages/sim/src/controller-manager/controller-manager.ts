@@ -2,8 +2,9 @@
  * The kube-controller-manager process: one component that runs the enabled controllers over
  * shared informers (one list+watch per resource type for all of them, as the real
  * `SharedInformerFactory`), with one API connection. With `--leader-elect`, only the holder of
- * the `kube-system/kube-controller-manager` Lease runs controllers; the real process starts its
- * informers and controllers in `OnStartedLeading`, and exits when it loses the lease.
+ * the `kube-system/kube-controller-manager` Lease runs controllers (15 s lease, 10 s renew
+ * deadline, 2 s retry); the real process starts its informers and controllers in
+ * `OnStartedLeading`, and exits when it loses the lease (here: it restarts as a new process).
  *
  * ```ts
  * sim.addComponent("kube-controller-manager-0", KUBE_CONTROLLER_MANAGER_KIND,
@@ -13,6 +14,7 @@
 import {
   type ApiClientEvent,
   apiRequest,
+  cancelWatch,
   createApiClient,
   handleApiMessage,
   handleApiTimer,
@@ -35,6 +37,15 @@ import {
 } from "../controllers/framework/runtime";
 import type { Context, Message, Timer } from "../core/component";
 import { defineBehavior } from "../core/component";
+import {
+  createLeaderElection,
+  type ElectionResult,
+  handleElectionMessage,
+  handleElectionTimer,
+  type LeaderElectionState,
+  newHolderIdentity,
+  startElection,
+} from "../leader-election";
 import { type ControllerManagerConfig, defaultControllerManagerConfig, isControllerEnabled } from "./config";
 import { allControllers, controllerDefinition } from "./registry";
 
@@ -48,6 +59,10 @@ export interface ControllerManagerState extends ControllerHost {
   watchers: Record<string, string[]>;
   /** True while this instance runs controllers (it leads, or leader election is off). */
   leading: boolean;
+  /** The elector on `kube-system/kube-controller-manager` (`--leader-elect`), else null. */
+  election: LeaderElectionState | null;
+  /** Times this process lost the lease and "exited" (restarted as a new process). */
+  restarts: number;
 }
 
 /**
@@ -87,6 +102,8 @@ export function createControllerManager(
     controllers: {},
     watchers: {},
     leading: false,
+    election: null,
+    restarts: 0,
   };
 }
 
@@ -155,8 +172,53 @@ function startLeading(ctx: Context, s: ControllerManagerState): void {
   startSyncedControllers(ctx, s, controllerDefinition);
 }
 
-/** Route an API client event: informer traffic, then controller calls. */
+/** Start as a new process: campaign for the lease, or run controllers at once without election. */
+function startProcess(ctx: Context, s: ControllerManagerState): void {
+  if (!s.config.leaderElect) {
+    startLeading(ctx, s);
+    return;
+  }
+  s.election = createLeaderElection({
+    lease: { namespace: "kube-system", name: "kube-controller-manager" },
+    identity: newHolderIdentity(ctx, s.config.hostname),
+    eventSource: "kube-controller-manager",
+    leaseDurationMs: s.config.leaseDurationMs,
+    renewDeadlineMs: s.config.renewDeadlineMs,
+    retryPeriodMs: s.config.retryPeriodMs,
+  });
+  startElection(ctx, s.client, s.election);
+}
+
+/**
+ * The lease was lost: the real process exits ("leaderelection lost") and its static pod is
+ * restarted. Everything in memory goes (watches are closed); the new process campaigns again
+ * under a new identity. Request ids keep counting so late answers to the old calls are ignored.
+ */
+function exitAndRestart(ctx: Context, s: ControllerManagerState): void {
+  for (const inf of Object.values(s.informers))
+    if (inf.phase === "watching") cancelWatch(ctx, s.client, inf.requestId);
+  const fresh = createControllerManager(s.config);
+  fresh.client.nextRequestId = s.client.nextRequestId;
+  fresh.restarts = s.restarts + 1;
+  Object.assign(s, fresh);
+  startProcess(ctx, s);
+}
+
+/** Apply what the elector reported. */
+function onElection(ctx: Context, s: ControllerManagerState, r: ElectionResult): void {
+  if (r === "becameLeader") startLeading(ctx, s);
+  else if (r === "lostLeadership") exitAndRestart(ctx, s);
+}
+
+/** Route an API client event: the elector's, informer traffic, then controller calls. */
 function onClientEvent(ctx: Context, s: ControllerManagerState, ev: ApiClientEvent): void {
+  if (s.election) {
+    const r = handleElectionMessage(ctx, s.client, s.election, ev);
+    if (r !== null) {
+      onElection(ctx, s, r);
+      return;
+    }
+  }
   const colon = ev.tag.lastIndexOf(":");
   const inf = colon > 0 ? s.informers[ev.tag.slice(0, colon)] : undefined;
   if (inf) {
@@ -185,9 +247,7 @@ function onClientEvent(ctx: Context, s: ControllerManagerState, ev: ApiClientEve
 export const kubeControllerManagerBehavior = defineBehavior<ControllerManagerState>({
   kind: KUBE_CONTROLLER_MANAGER_KIND,
   onStart(ctx, s) {
-    // Leader election is wired once the leader-election package lands; until then every
-    // instance acts as the single active one.
-    startLeading(ctx, s);
+    startProcess(ctx, s);
   },
   onMessage(ctx, s, msg: Message) {
     const ev = handleApiMessage(ctx, s.client, msg);
@@ -199,6 +259,13 @@ export const kubeControllerManagerBehavior = defineBehavior<ControllerManagerSta
       onClientEvent(ctx, s, ev);
       return;
     }
+    if (s.election) {
+      const r = handleElectionTimer(ctx, s.client, s.election, timer);
+      if (r !== null) {
+        onElection(ctx, s, r);
+        return;
+      }
+    }
     if (handleControllerTimer(ctx, s, controllerDefinition, timer)) return;
     const colon = timer.name.lastIndexOf(":");
     const inf = colon > 0 ? s.informers[timer.name.slice(0, colon)] : undefined;
@@ -206,6 +273,9 @@ export const kubeControllerManagerBehavior = defineBehavior<ControllerManagerSta
   },
   onStop(s) {
     // A process keeps nothing in memory across a crash: caches, queues and expectations go.
-    return createControllerManager(s.config);
+    const fresh = createControllerManager(s.config);
+    fresh.client.nextRequestId = s.client.nextRequestId;
+    fresh.restarts = s.restarts;
+    return fresh;
   },
 });

@@ -39,7 +39,7 @@ export const serviceAccountController = defineController<null>({
   sync(c, key) {
     const ns = c.get(NS, "", key);
     // Nothing to do for a namespace that is gone or terminating.
-    if (!ns || ns.status?.phase !== "Active") return;
+    if (ns?.status?.phase !== "Active") return;
     for (const name of SERVICE_ACCOUNTS_TO_ENSURE) {
       if (c.get(SA, key, name)) continue;
       const sa: KubeObject = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name } };
