@@ -1,4 +1,5 @@
 /** Semantic validation of built-in kinds (create and update), with the apiserver's field paths and messages. */
+export * from "./cluster-kinds";
 export * from "./core-kinds";
 export * from "./go-values";
 export * from "./names";

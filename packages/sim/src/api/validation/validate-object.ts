@@ -11,6 +11,14 @@ import { validateAgainstSchema } from "../schema/schema-validation";
 import { newInvalid } from "../status";
 import { type KubeObject, parseApiVersion, type Status } from "../types";
 import {
+  validateLeaseSpec,
+  validateNodeSpec,
+  validatePriorityClass,
+  validatePriorityClassUpdate,
+  validateRoleBinding,
+  validateRoleBindingUpdate,
+} from "./cluster-kinds";
+import {
   validateConfigMap,
   validateHorizontalPodAutoscalerSpec,
   validateNamespace,
@@ -78,6 +86,11 @@ const SPEC_VALIDATORS: Record<string, SpecValidator> = {
     return [...errs, ...validateCronJobSpec(o.spec)];
   },
   "autoscaling/v2/HorizontalPodAutoscaler": (o) => validateHorizontalPodAutoscalerSpec(o.spec),
+  "v1/Node": (o) => validateNodeSpec(o.spec),
+  "coordination.k8s.io/v1/Lease": (o) => validateLeaseSpec(o.spec),
+  "scheduling.k8s.io/v1/PriorityClass": validatePriorityClass,
+  "rbac.authorization.k8s.io/v1/RoleBinding": (o) => validateRoleBinding(o, false),
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": (o) => validateRoleBinding(o, true),
   "apiextensions.k8s.io/v1/CustomResourceDefinition": (o) => {
     const expected = `${o.spec?.names?.plural}.${o.spec?.group}`;
     return o.metadata?.name && o.metadata.name !== expected
@@ -101,6 +114,9 @@ const UPDATE_VALIDATORS: Record<string, UpdateValidator> = {
   "apps/v1/DaemonSet": (n, o) => validateSelectorImmutable(n.spec, o.spec),
   "apps/v1/StatefulSet": (n, o) => validateStatefulSetSpecUpdate(n.spec, o.spec),
   "batch/v1/Job": (n, o) => validateJobSpecUpdate(n.spec, o.spec),
+  "rbac.authorization.k8s.io/v1/RoleBinding": validateRoleBindingUpdate,
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": validateRoleBindingUpdate,
+  "scheduling.k8s.io/v1/PriorityClass": validatePriorityClassUpdate,
 };
 
 function key(obj: Obj): string {

@@ -216,3 +216,47 @@ describe("validateObjectUpdate", () => {
     ]);
   });
 });
+
+describe("cluster-scoped and RBAC kinds", () => {
+  it("bindings, taints, leases and priority classes", () => {
+    const rb = applyDefaults({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "rb", namespace: "default" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "r" },
+      subjects: [{ kind: "User", name: "jane" }],
+    }) as KubeObject;
+    expect(validateObject(rb)).toEqual([]);
+    const changed = structuredClone(rb);
+    changed.roleRef.name = "other";
+    expect(validateObjectUpdate(changed, rb).map(formatFieldError)).toEqual([
+      'roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"other"}: cannot change roleRef',
+    ]);
+    const crb = {
+      ...structuredClone(rb),
+      kind: "ClusterRoleBinding",
+      metadata: { name: "crb" },
+    } as KubeObject;
+    expect(messages(crb)).toEqual([
+      'roleRef.kind: Unsupported value: "Role": supported values: "ClusterRole"',
+    ]);
+    const node = {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: "n1" },
+      spec: { taints: [{ key: "a", effect: "Sometimes" }] },
+    } as KubeObject;
+    expect(messages(node)).toEqual([
+      'spec.taints[0].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
+    ]);
+    const pc = applyDefaults({
+      apiVersion: "scheduling.k8s.io/v1",
+      kind: "PriorityClass",
+      metadata: { name: "system-mine" },
+      value: 5,
+    }) as KubeObject;
+    expect(messages(pc)).toEqual([
+      "metadata.name: Forbidden: priority class names with 'system-' prefix are reserved",
+    ]);
+  });
+});
