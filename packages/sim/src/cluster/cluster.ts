@@ -195,6 +195,11 @@ export class Cluster {
     return { outputs: this.flush(), response };
   }
 
+  /** Watches clients hold open (`kubectl get -w`): while any is open, someone follows the cluster live. */
+  openWatches(): number {
+    return Object.keys(this.host.clientWatches).length;
+  }
+
   /** The cluster at a glance (reads state only). */
   summary(): ClusterSummary {
     return summarize(this.sim, this.host.assembly.etcd, this.host.assembly.apiServers);
