@@ -49,6 +49,18 @@ function snapshotBench(label: string, h: ControlPlaneHarness) {
   }
   results[`${label}: serialize`] = `${median(ser).toFixed(2)} ms, ${(size / 1024).toFixed(1)} KiB`;
   results[`${label}: restore`] = `${median(res).toFixed(2)} ms`;
+  const cser: number[] = [];
+  const cres: number[] = [];
+  let csize = 0;
+  for (let i = 0; i < 7; i++) {
+    const [snap, a] = time(() => h.sim.serialize({ compact: true }));
+    csize = snap.length;
+    const [, b] = time(() => Simulation.restore(snap, controlPlaneBehaviors));
+    cser.push(a);
+    cres.push(b);
+  }
+  results[`${label}: serialize compact / restore`] =
+    `${median(cser).toFixed(2)} ms / ${median(cres).toFixed(2)} ms, ${(csize / 1024).toFixed(1)} KiB`;
 }
 {
   const h = new ControlPlaneHarness({ seed: 1 }).boot();

@@ -11,6 +11,7 @@ export type {
 } from "./component";
 export { defineBehavior } from "./component";
 export type { QueuedEvent } from "./event-queue";
+export { parseGraph, stringifyGraph } from "./graph-json";
 export type { PrngState } from "./prng";
 export { createPrng, nextFloat, nextInt, nextUint32 } from "./prng";
 export type {

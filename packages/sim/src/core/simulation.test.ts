@@ -121,6 +121,25 @@ describe("Simulation", () => {
     );
   });
 
+  it("restores a compact snapshot to the same future, keeping shared objects shared", () => {
+    fc.assert(
+      fc.property(fc.integer(), inputArb, fc.integer({ min: 0, max: 5000 }), (seed, raw, cut) => {
+        const inputs = sortInputs(raw);
+        const straight: TraceEvent[] = [];
+        const a = build(seed);
+        applyInputsUntil(a, inputs, 0, 5000, straight);
+        const split: TraceEvent[] = [];
+        const b = build(seed);
+        applyInputsUntil(b, inputs, 0, cut, split);
+        const restored = Simulation.restore(b.serialize({ compact: true }), [gossip]);
+        applyInputsUntil(restored, inputs, cut, 5000, split);
+        expect(JSON.stringify(split)).toBe(JSON.stringify(straight));
+        expect(restored.serialize({ compact: true })).toBe(a.serialize({ compact: true }));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it("drops timers and in-flight messages of a stopped component and restarts it", () => {
     const sim = build(7);
     sim.advanceTo(1000);
