@@ -86,7 +86,7 @@ function passes(
   let lastNode = world(fromS).node;
   for (let s = fromS; s <= toS; s += 5) {
     const w = world(s);
-    const n = written ?? w.node;
+    const n: Node = written ?? w.node;
     const r = tryUpdateNodeHealth(n, w.lease, health, at(s), ts(s));
     health = r.health;
     if (r.statusUpdate) {
