@@ -868,7 +868,7 @@ describe("kube-apiserver", () => {
         h.sim.advanceBy(3);
       }
     };
-    const run = (cut: number | null) => {
+    const run = (cut: number | null, compact = false) => {
       const h = new ControlPlaneHarness({
         seed: 9,
         trace: { enabled: true, limit: 1_000_000, excludeVerbs: [] },
@@ -880,15 +880,20 @@ describe("kube-apiserver", () => {
       if (cut !== null) {
         sim.advanceTo(cut);
         trace.push(...sim.drainTrace());
-        sim = Simulation.restore(sim.serialize(), controlPlaneBehaviors);
+        sim = Simulation.restore(sim.serialize({ compact }), controlPlaneBehaviors);
       }
       sim.advanceTo(9000);
       trace.push(...sim.drainTrace());
       return { trace: JSON.stringify(trace), state: sim.serialize() };
     };
     const straight = run(null);
-    for (const cut of [3005, 3020, 5000]) {
-      const r = run(cut);
+    for (const [cut, compact] of [
+      [3005, false],
+      [3020, false],
+      [5000, false],
+      [3010, true],
+    ] as const) {
+      const r = run(cut, compact);
       expect(r.trace).toBe(straight.trace);
       expect(r.state).toBe(straight.state);
     }
