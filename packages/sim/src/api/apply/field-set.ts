@@ -184,15 +184,13 @@ function subtractNodes(a: FieldSetNode, b: FieldSetNode, recursive: boolean): Fi
   return self || children.size > 0 ? { self, children } : null;
 }
 
-/** A copy without empty branches, or null when the node holds no member. */
+/**
+ * The node itself when it holds a member, else null. Sets are never modified once built
+ * (every operation returns new nodes), so results share untouched subtrees; and no
+ * operation leaves empty nodes behind, so a node with children holds a member.
+ */
 function nonEmptyCopy(n: FieldSetNode): FieldSetNode | null {
-  if (n.children.size === 0) return n.self ? { self: true, children: new Map() } : null;
-  const children = new Map<string, FieldSetNode>();
-  for (const [k, c] of n.children) {
-    const cc = nonEmptyCopy(c);
-    if (cc) children.set(k, cc);
-  }
-  return n.self || children.size > 0 ? { self: n.self, children } : null;
+  return n.self || n.children.size > 0 ? n : null;
 }
 
 /** A deep copy. */
@@ -200,12 +198,11 @@ export function cloneSet(s: FieldSetNode): FieldSetNode {
   return { self: s.self, children: new Map([...s.children].map(([k, c]) => [k, cloneSet(c)])) };
 }
 
-const PE_ORDER = { "f:": 0, "k:": 1, "v:": 2, "i:": 3 } as Record<string, number>;
-
+/**
+ * Keys in byte order ("f:" < "i:" < "k:" < "v:"), the order clients print fieldsV1 in: Go
+ * re-encodes the decoded maps with sorted keys.
+ */
 function compareKeys(a: string, b: string): number {
-  const ta = PE_ORDER[a.slice(0, 2)] ?? 9;
-  const tb = PE_ORDER[b.slice(0, 2)] ?? 9;
-  if (ta !== tb) return ta - tb;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

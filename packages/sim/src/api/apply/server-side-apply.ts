@@ -92,7 +92,7 @@ export function rootRelation(obj: { apiVersion?: unknown; kind?: unknown }): Rel
 const zeroCache = new Map<string, Obj>();
 
 /** `zeroObject`, memoised and shared: callers must not modify it. */
-function _sharedZeroObject(apiVersion: string, kind: string): Obj {
+function sharedZeroObject(apiVersion: string, kind: string): Obj {
   const key = `${apiVersion}/${kind}`;
   let z = zeroCache.get(key);
   if (!z) {
@@ -319,7 +319,7 @@ export function updateManagedFields(
   const rel = rootRelation(next);
   const base = live
     ? (withoutManagedFields(live as unknown as Obj) as Obj)
-    : zeroObject(String(next.apiVersion), String(next.kind));
+    : sharedZeroObject(String(next.apiVersion), String(next.kind));
   const managers = decodeManagedFields(live?.metadata?.managedFields);
   const self: ManagerEntry = {
     manager: options.manager,

@@ -58,16 +58,20 @@ export function relationOf(t: FieldType | undefined, info: FieldMergeInfo | unde
   }
 }
 
-const relationCache = new Map<string, Relation>();
+const relationCache = new Map<string, Map<string, Relation>>();
 
 /** The relation of a struct's field (memoised: the schema never changes). */
 export function fieldRelation(structName: string, field: string): Relation {
-  const cacheKey = `${structName}.${field}`;
-  let rel = relationCache.get(cacheKey);
+  let byField = relationCache.get(structName);
+  if (byField === undefined) {
+    byField = new Map();
+    relationCache.set(structName, byField);
+  }
+  let rel = byField.get(field);
   if (rel === undefined) {
     const t = structTypes().get(structName)?.fields.get(field);
     rel = t ? relationOf(t, FIELD_MERGE_INFO[structName]?.[field]) : DEDUCED;
-    relationCache.set(cacheKey, rel);
+    byField.set(field, rel);
   }
   return rel;
 }
