@@ -11,6 +11,7 @@ import {
 } from "../../leader-election/leader-elector";
 import { DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE, defaultProfile, type Profile } from "../framework/profile";
 import { DEFAULT_POD_INITIAL_BACKOFF_MS, DEFAULT_POD_MAX_BACKOFF_MS } from "../queue/scheduling-queue";
+import { DEFAULT_CLIENT_BURST, DEFAULT_CLIENT_QPS } from "./client-rate-limiter";
 
 /** kube-scheduler's `leaderElection` block (component-base `LeaderElectionConfiguration`). */
 export interface SchedulerLeaderElection {
@@ -40,6 +41,8 @@ export interface KubeSchedulerConfig {
   podInitialBackoffMs: number;
   podMaxBackoffMs: number;
   leaderElection: SchedulerLeaderElection;
+  /** `clientConnection`: client-side rate limit of the scheduler's API client (qps 50, burst 100). */
+  clientConnection: { qps: number; burst: number };
 }
 
 /** kubeadm's kube-scheduler user (the CN of `scheduler.conf`'s client certificate). */
@@ -58,6 +61,7 @@ export function defaultKubeSchedulerConfig(
     percentageOfNodesToScore: DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE,
     podInitialBackoffMs: DEFAULT_POD_INITIAL_BACKOFF_MS,
     podMaxBackoffMs: DEFAULT_POD_MAX_BACKOFF_MS,
+    clientConnection: { qps: DEFAULT_CLIENT_QPS, burst: DEFAULT_CLIENT_BURST },
     ...overrides,
     leaderElection: {
       leaderElect: true,

@@ -13,11 +13,10 @@
  * only count in memory and are written on the 30-minute refresh or when the series ends (no repeat
  * for 6 minutes), after which the event leaves the cache.
  */
-import type { ApiClientState } from "../../apiserver/client/api-client";
-import { apiRequest } from "../../apiserver/client/api-client";
 import type { Context } from "../../core/component";
 import { formatTimestamp } from "../../core/time";
 import { eventName } from "../../leader-election/lease-event";
+import type { ApiSender } from "./pod-status";
 
 /** `finishTime`: a series with no new occurrence for 6 minutes ends (`event_broadcaster.go`). */
 export const EVENT_SERIES_FINISH_MS = 6 * 60_000;
@@ -89,7 +88,7 @@ function isomorphicKey(e: EventRecord): string {
 }
 
 /** Record an event (posting, patching the series, or only counting). */
-export function recordEvent(ctx: Context, c: ApiClientState, rec: EventRecorderState, e: EventRecord): void {
+export function recordEvent(ctx: Context, send: ApiSender, rec: EventRecorderState, e: EventRecord): void {
   const key = isomorphicKey(e);
   const cached = rec.cache[key];
   if (cached !== undefined) {
@@ -100,7 +99,7 @@ export function recordEvent(ctx: Context, c: ApiClientState, rec: EventRecorderS
       return;
     }
     cached.series = { count: 2, lastObservedTime: ctx.now };
-    patchSeries(ctx, c, cached, e);
+    patchSeries(ctx, send, cached);
     return;
   }
   const ns = e.regarding.namespace || "default";
@@ -121,19 +120,17 @@ export function recordEvent(ctx: Context, c: ApiClientState, rec: EventRecorderS
     reportingInstance: `${e.reportingController}-${rec.hostname}`,
   };
   if (e.related) body.related = e.related;
-  apiRequest(ctx, c, { method: "POST", path: `/api/v1/namespaces/${ns}/events`, body }, EVENT_RECORDER_TAG);
+  send({ method: "POST", path: `/api/v1/namespaces/${ns}/events`, body }, EVENT_RECORDER_TAG);
   if (!rec.tickerArmed) {
     rec.tickerArmed = true;
     ctx.setTimer(EVENT_SERIES_FINISH_MS, { name: EVENT_RECORDER_TIMER });
   }
 }
 
-function patchSeries(ctx: Context, c: ApiClientState, ev: CachedEvent, _e?: EventRecord): void {
+function patchSeries(ctx: Context, send: ApiSender, ev: CachedEvent): void {
   const series = ev.series!;
   ev.dirty = false;
-  apiRequest(
-    ctx,
-    c,
+  send(
     {
       method: "PATCH",
       path: `/api/v1/namespaces/${ev.namespace}/events/${ev.name}`,
@@ -156,7 +153,7 @@ function patchSeries(ctx: Context, c: ApiClientState, ev: CachedEvent, _e?: Even
  */
 export function handleEventRecorderTimer(
   ctx: Context,
-  c: ApiClientState,
+  send: ApiSender,
   rec: EventRecorderState,
   timer: { name: string },
 ): boolean {
@@ -167,9 +164,9 @@ export function handleEventRecorderTimer(
     const ev = rec.cache[key]!;
     if (ev.series !== null) {
       if (ctx.now - ev.series.lastObservedTime > EVENT_SERIES_FINISH_MS) {
-        if (ev.dirty) patchSeries(ctx, c, ev);
+        if (ev.dirty) patchSeries(ctx, send, ev);
         delete rec.cache[key];
-      } else if (refresh && ev.dirty) patchSeries(ctx, c, ev);
+      } else if (refresh && ev.dirty) patchSeries(ctx, send, ev);
     } else if (ctx.now - ev.eventTime > EVENT_SERIES_FINISH_MS) {
       delete rec.cache[key];
     }

@@ -353,4 +353,21 @@ describe("kube-scheduler component", () => {
     const bound = ids.map((id) => c.sim.componentState<KubeSchedulerState>(id).stats.scheduled);
     expect(bound.reduce((a, b) => a + b, 0)).toBe(12);
   });
+
+  it("binds at most burst 100 at once, then 50 per second (client-side rate limit, clientConnection qps 50 / burst 100)", () => {
+    const c = new SchedulerTestCluster({ seed: 6 });
+    for (let i = 1; i <= 4; i++) c.addNode(kubeletNode(`worker-${i}`, { cpu: "64", pods: "110" }));
+    const id = c.addScheduler({ hostname: "cp-1" });
+    untilLeading(c, [id]);
+    const st = () => schedulerState(c, id);
+    for (let i = 0; i < 150; i++)
+      c.h.send("POST", "/api/v1/namespaces/default/pods", { body: simplePod(`p-${i}`) });
+    expect(c.sim.runUntil(() => st().stats.scheduled === 100, c.sim.now + 5_000)).toBe(true);
+    const burstDone = c.sim.now;
+    // Every pod was placed at once (the cycles are not limited); 50 bindings wait for tokens.
+    expect(st().limiter.waiting.length).toBe(50);
+    expect(c.sim.runUntil(() => st().stats.scheduled === 150, c.sim.now + 5_000)).toBe(true);
+    expect(c.sim.now - burstDone).toBeGreaterThanOrEqual(950);
+    expect(c.sim.now - burstDone).toBeLessThanOrEqual(1_100);
+  });
 });

@@ -35,7 +35,6 @@ import type { Status as ApiStatus } from "../../api/types";
 import {
   type ApiClientEvent,
   type ApiClientState,
-  apiRequest,
   cancelWatch,
   createApiClient,
   handleApiMessage,
@@ -84,6 +83,12 @@ import {
   scheduleOne,
   type UnschedulableResult,
 } from "../schedule-one";
+import {
+  handleRateLimiterTimer,
+  limitedRequest,
+  newRateLimiter,
+  type RateLimiterState,
+} from "./client-rate-limiter";
 import { defaultKubeSchedulerConfig, type KubeSchedulerConfig } from "./config";
 import {
   decisionOf,
@@ -108,7 +113,7 @@ import {
   referenceTo,
 } from "./event-recorder";
 import { allSynced, createSchedulerInformers, type SchedulerInformers } from "./informers";
-import { patchPodCondition, patchPodStatus } from "./pod-status";
+import { type ApiSender, patchPodCondition, patchPodStatus } from "./pod-status";
 import { newSchedulerStates, type SchedulerRuntime, schedulerRuntime } from "./runtime";
 
 /** The component kind. */
@@ -143,6 +148,9 @@ export interface KubeSchedulerState {
   queue: SchedulingQueueState;
   algorithm: SchedulerAlgorithmState;
   recorder: EventRecorderState;
+  /** The client-side token buckets of the scheduler's client and of its event client. */
+  limiter: RateLimiterState;
+  eventLimiter: RateLimiterState;
   /** Bindings in flight, by pod uid. */
   bindings: Record<string, PendingBinding>;
   /** The last failed attempt of each pending pod, by pod uid (see `diagnosis.ts`). */
@@ -176,6 +184,12 @@ function freshState(config: KubeSchedulerConfig, life: number, nextRequestId: nu
     queue,
     algorithm: newSchedulerAlgorithmState(config.percentageOfNodesToScore),
     recorder: newEventRecorder(config.hostname),
+    limiter: newRateLimiter(`client@${life}`, config.clientConnection.qps, config.clientConnection.burst),
+    eventLimiter: newRateLimiter(
+      `events@${life}`,
+      config.clientConnection.qps,
+      config.clientConnection.burst,
+    ),
     bindings: {},
     diagnoses: {},
     recentDecisions: [],
@@ -312,6 +326,16 @@ function onElection(ctx: Context, s: KubeSchedulerState, r: ElectionResult): voi
 
 // ---- API traffic ----------------------------------------------------------------------------
 
+/** Send through the scheduler's rate-limited client. */
+function api(ctx: Context, s: KubeSchedulerState): ApiSender {
+  return (call, tag, data) => limitedRequest(ctx, s.client, s.limiter, call, tag, data);
+}
+
+/** Send through the event client (its own token bucket). */
+function eventsApi(ctx: Context, s: KubeSchedulerState): ApiSender {
+  return (call, tag, data) => limitedRequest(ctx, s.client, s.eventLimiter, call, tag, data);
+}
+
 const TAG_BIND = "bind";
 const TAG_PREEMPT_PATCH = "preempt-patch";
 
@@ -408,7 +432,7 @@ function scheduleNextPod(ctx: Context, s: KubeSchedulerState, rt: SchedulerRunti
     case "Skipped":
       rt.queue.done(q.podInfo.key);
       if (r.eventMessage !== "")
-        recordEvent(ctx, s.client, s.recorder, {
+        recordEvent(ctx, eventsApi(ctx, s), s.recorder, {
           regarding: podRef(q.podInfo.pod),
           type: "Warning",
           reason: "FailedScheduling",
@@ -437,15 +461,19 @@ function bind(
 ): void {
   handleAssumed(rt.queue, r);
   const uid = q.podInfo.key;
+  // The Go scheduler keeps the pod "in flight" until its binding ends, recording the cluster
+  // events seen meanwhile. They are never consulted for a pod whose cycle succeeded: a failed
+  // binding requeues it with no rejecting plugin, i.e. after its back-off whatever happened. And
+  // while it is assumed, updates of it are ignored (`updatePodInSchedulingQueue`). So it leaves
+  // the in-flight set now, which keeps recording an event O(1) with thousands of bindings pending.
+  rt.queue.done(uid);
   s.bindings[uid] = {
     queued: q,
     assumedPod: r.assumedPod,
     suggestedHost: r.suggestedHost,
     decision: decisionOf(r, fwk.profileName, ctx.now),
   };
-  apiRequest(
-    ctx,
-    s.client,
+  api(ctx, s)(
     {
       method: "POST",
       path: `/api/v1/namespaces/${q.podInfo.namespace}/pods/${q.podInfo.name}/binding`,
@@ -492,7 +520,7 @@ function onBindResponse(
     delete s.diagnoses[uid];
     s.recentDecisions.push(b.decision);
     if (s.recentDecisions.length > RECENT_DECISIONS) s.recentDecisions.shift();
-    recordEvent(ctx, s.client, s.recorder, {
+    recordEvent(ctx, eventsApi(ctx, s), s.recorder, {
       regarding: podRef(b.assumedPod),
       type: "Normal",
       reason: "Scheduled",
@@ -517,11 +545,11 @@ function onBindResponse(
     | undefined;
   const actions = handleBindingFailure(fwk, rt.cache, rt.queue, b.queued, pseudo, message, ctx.now, latest);
   recordFailure(ctx, s, b.assumedPod, actions.eventMessage, profile);
-  patchPodCondition(ctx, s.client, b.queued.podInfo.pod, actions.condition, actions.nominatingInfo);
+  patchPodCondition(ctx, api(ctx, s), b.queued.podInfo.pod, actions.condition, actions.nominatingInfo);
 }
 
 function recordFailure(ctx: Context, s: KubeSchedulerState, pod: Pod, note: string, profile: string): void {
-  recordEvent(ctx, s.client, s.recorder, {
+  recordEvent(ctx, eventsApi(ctx, s), s.recorder, {
     regarding: podRef(pod),
     type: "Warning",
     reason: "FailedScheduling",
@@ -558,7 +586,7 @@ function onSchedulingFailure(
   const latest = informerGet(s.informers.pods, q.podInfo.namespace, q.podInfo.name) as Pod | undefined;
   const actions = handleSchedulingFailure(rt.queue, q, r, ctx.now, latest);
   recordFailure(ctx, s, pod, actions.eventMessage, fwk.profileName);
-  patchPodCondition(ctx, s.client, pod, actions.condition, actions.nominatingInfo);
+  patchPodCondition(ctx, api(ctx, s), pod, actions.condition, actions.nominatingInfo);
 }
 
 /**
@@ -581,9 +609,7 @@ function preempt(
     const name = victim.metadata?.name ?? "";
     const { condition: next, changed } = conditionWithTime(victim, condition, ctx.timestamp());
     if (changed) {
-      apiRequest(
-        ctx,
-        s.client,
+      api(ctx, s)(
         {
           method: "PATCH",
           path: `/api/v1/namespaces/${ns}/pods/${name}/status`,
@@ -605,7 +631,7 @@ function preempt(
         { namespace: ns, name },
       );
     } else deleteVictim(ctx, s, ns, name);
-    recordEvent(ctx, s.client, s.recorder, {
+    recordEvent(ctx, eventsApi(ctx, s), s.recorder, {
       regarding: podRef(victim),
       related: podRef(preemptor),
       type: "Normal",
@@ -618,7 +644,7 @@ function preempt(
   const priority = preemptor.spec?.priority ?? 0;
   for (const pi of rt.queue.nominator().nominatedPodsForNode(nodeName)) {
     if (pi.priority >= priority || pi.key === (preemptor.metadata?.uid ?? "")) continue;
-    patchPodStatus(ctx, s.client, pi.pod, { nominatedNodeName: null });
+    patchPodStatus(api(ctx, s), pi.pod, { nominatedNodeName: null });
   }
 }
 
@@ -651,12 +677,7 @@ function onVictimPatched(
 }
 
 function deleteVictim(ctx: Context, s: KubeSchedulerState, namespace: string, name: string): void {
-  apiRequest(
-    ctx,
-    s.client,
-    { method: "DELETE", path: `/api/v1/namespaces/${namespace}/pods/${name}` },
-    "preempt-delete",
-  );
+  api(ctx, s)({ method: "DELETE", path: `/api/v1/namespaces/${namespace}/pods/${name}` }, "preempt-delete");
 }
 
 // ---- the behaviour --------------------------------------------------------------------------
@@ -679,7 +700,12 @@ export const kubeSchedulerBehavior = defineBehavior<KubeSchedulerState>({
     if (timeout !== null) dispatch(ctx, s, timeout);
     else if (handleOwnTimer(ctx, s, rt, timer)) {
       // the queue's tickers and the scheduling loop
-    } else if (handleEventRecorderTimer(ctx, s.client, s.recorder, timer)) {
+    } else if (
+      handleRateLimiterTimer(ctx, s.client, s.limiter, timer) ||
+      handleRateLimiterTimer(ctx, s.client, s.eventLimiter, timer)
+    ) {
+      // requests released by the client-side rate limiters
+    } else if (handleEventRecorderTimer(ctx, eventsApi(ctx, s), s.recorder, timer)) {
       // event series bookkeeping
     } else {
       const r = s.election === null ? null : handleElectionTimer(ctx, s.client, s.election, timer);

@@ -5,12 +5,15 @@
  * condition (or the nominated node) actually changes.
  */
 import type { Pod, PodCondition } from "kubernetes-types/core/v1";
-import { type ApiClientState, apiRequest } from "../../apiserver/client/api-client";
+import type { ApiCall } from "../../apiserver/client/api-client";
 import type { Context } from "../../core/component";
 import type { NominatingInfo } from "../framework/interface";
 
 /** The API tag of status patches (their answers need no handling). */
 export const POD_STATUS_TAG = "pod-status";
+
+/** How the scheduler sends a request (through its rate-limited client). */
+export type ApiSender = (call: ApiCall, tag: string, data?: unknown) => void;
 
 /**
  * `UpdatePodCondition`: the condition as it would be stored — `lastTransitionTime` is now, or kept
@@ -47,7 +50,7 @@ export function updatedCondition(
  */
 export function patchPodCondition(
   ctx: Context,
-  c: ApiClientState,
+  send: ApiSender,
   pod: Pod,
   condition: Pick<PodCondition, "type" | "status" | "reason" | "message">,
   nominatingInfo: NominatingInfo | null,
@@ -72,22 +75,15 @@ export function patchPodCondition(
     status.nominatedNodeName =
       nominatingInfo.nominatedNodeName === "" ? null : nominatingInfo.nominatedNodeName;
   }
-  patchPodStatus(ctx, c, pod, status);
+  patchPodStatus(send, pod, status);
   return true;
 }
 
 /** `PatchPodStatus`: a strategic merge patch of `status` with the pod's uid as precondition. */
-export function patchPodStatus(
-  ctx: Context,
-  c: ApiClientState,
-  pod: Pod,
-  status: Record<string, unknown>,
-): void {
+export function patchPodStatus(send: ApiSender, pod: Pod, status: Record<string, unknown>): void {
   const ns = pod.metadata?.namespace ?? "";
   const name = pod.metadata?.name ?? "";
-  apiRequest(
-    ctx,
-    c,
+  send(
     {
       method: "PATCH",
       path: `/api/v1/namespaces/${ns}/pods/${name}/status`,
