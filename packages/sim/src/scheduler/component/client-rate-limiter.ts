@@ -32,13 +32,15 @@ export interface RateLimiterState {
   tokens: number;
   /** Virtual ms of the last refill. */
   last: number;
+  /** Waiting requests; those before `head` were already sent (compacted now and then). */
   waiting: WaitingRequest[];
+  head: number;
   timerArmed: boolean;
 }
 
 /** A full bucket. `qps` 0 or less means no limit (client-go's `QPS < 0`). */
 export function newRateLimiter(name: string, qps: number, burst: number): RateLimiterState {
-  return { name, qps, burst, tokens: burst, last: 0, waiting: [], timerArmed: false };
+  return { name, qps, burst, tokens: burst, last: 0, waiting: [], head: 0, timerArmed: false };
 }
 
 function refill(ctx: Context, l: RateLimiterState): void {
@@ -52,8 +54,13 @@ function timerName(l: RateLimiterState): string {
   return `rate-limiter:${l.name}`;
 }
 
+/** How many requests wait for a token. */
+export function waitingRequests(l: RateLimiterState): number {
+  return l.waiting.length - l.head;
+}
+
 function arm(ctx: Context, l: RateLimiterState): void {
-  if (l.timerArmed || l.waiting.length === 0) return;
+  if (l.timerArmed || waitingRequests(l) === 0) return;
   l.timerArmed = true;
   const wait = Math.max(1, Math.ceil(((1 - l.tokens) * 1000) / l.qps));
   ctx.setTimer(wait, { name: timerName(l) });
@@ -73,7 +80,7 @@ export function limitedRequest(
     return;
   }
   refill(ctx, l);
-  if (l.waiting.length === 0 && l.tokens >= 1) {
+  if (waitingRequests(l) === 0 && l.tokens >= 1) {
     l.tokens -= 1;
     apiRequest(ctx, c, call, tag, data);
     return;
@@ -94,14 +101,20 @@ export function handleRateLimiterTimer(
   if (timer.name !== timerName(l)) return false;
   l.timerArmed = false;
   refill(ctx, l);
-  let sent = 0;
-  while (sent < l.waiting.length && l.tokens >= 1) {
-    const w = l.waiting[sent]!;
+  while (l.head < l.waiting.length && l.tokens >= 1) {
+    const w = l.waiting[l.head]!;
     l.tokens -= 1;
     apiRequest(ctx, c, w.call, w.tag, w.data);
-    sent++;
+    l.head++;
   }
-  if (sent > 0) l.waiting.splice(0, sent);
+  // Drop the sent prefix once it is most of the array (amortised O(1) per request).
+  if (l.head === l.waiting.length) {
+    l.waiting = [];
+    l.head = 0;
+  } else if (l.head > 1024 && l.head * 2 > l.waiting.length) {
+    l.waiting = l.waiting.slice(l.head);
+    l.head = 0;
+  }
   arm(ctx, l);
   return true;
 }

@@ -4,6 +4,7 @@ import { controlPlaneBehaviors } from "../../apiserver/control-plane";
 import { Simulation } from "../../core/simulation";
 import type { Lease } from "../../leader-election/lease-lock";
 import { defaultProfile } from "../framework/profile";
+import { waitingRequests } from "./client-rate-limiter";
 import {
   explainPendingPod,
   isSchedulingLeader,
@@ -365,7 +366,7 @@ describe("kube-scheduler component", () => {
     expect(c.sim.runUntil(() => st().stats.scheduled === 100, c.sim.now + 5_000)).toBe(true);
     const burstDone = c.sim.now;
     // Every pod was placed at once (the cycles are not limited); 50 bindings wait for tokens.
-    expect(st().limiter.waiting.length).toBe(50);
+    expect(waitingRequests(st().limiter)).toBe(50);
     expect(c.sim.runUntil(() => st().stats.scheduled === 150, c.sim.now + 5_000)).toBe(true);
     expect(c.sim.now - burstDone).toBeGreaterThanOrEqual(950);
     expect(c.sim.now - burstDone).toBeLessThanOrEqual(1_100);
