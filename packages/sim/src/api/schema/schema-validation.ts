@@ -78,32 +78,28 @@ export function hasSchema(apiVersion: string, kind: string): boolean {
   return validatorFor(apiVersion, kind) !== null;
 }
 
+/** True when some field below holds null (checked without allocating). */
+function hasNull(v: unknown): boolean {
+  if (v === null) return true;
+  if (typeof v !== "object") return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (hasNull(x)) return true;
+    return false;
+  }
+  for (const k in v as Record<string, unknown>) if (hasNull((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
 /** A copy without null-valued fields, copying only the objects on the way to a null (usually none). */
 function withoutNulls<T>(v: T): T {
-  if (Array.isArray(v)) {
-    let out: unknown[] | null = null;
-    for (let i = 0; i < v.length; i++) {
-      const c = withoutNulls(v[i]);
-      if (c !== v[i]) out ??= v.slice();
-      if (out) out[i] = c;
-    }
-    return (out ?? v) as T;
+  if (typeof v !== "object" || v === null || !hasNull(v)) return v;
+  if (Array.isArray(v)) return v.map((x) => (x === null ? x : withoutNulls(x))) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in v as Record<string, unknown>) {
+    const c = (v as Record<string, unknown>)[k];
+    if (c !== null) out[k] = withoutNulls(c);
   }
-  if (typeof v !== "object" || v === null) return v;
-  let out: Record<string, unknown> | null = null;
-  for (const [k, c] of Object.entries(v as Record<string, unknown>)) {
-    if (c === null) {
-      out ??= { ...(v as Record<string, unknown>) };
-      delete out[k];
-      continue;
-    }
-    const d = typeof c === "object" ? withoutNulls(c) : c;
-    if (d !== c) {
-      out ??= { ...(v as Record<string, unknown>) };
-      out[k] = d;
-    }
-  }
-  return (out ?? v) as T;
+  return out as T;
 }
 
 /** Turns an ajv instance path ("/spec/template/spec/containers/0") into a field path. */

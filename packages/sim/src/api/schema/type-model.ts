@@ -162,9 +162,17 @@ function groupPrefix(group: string): string {
   return first.charAt(0).toUpperCase() + first.slice(1);
 }
 
+const rootCache = new Map<string, StructType | null>();
+
 /** The struct type of a top-level kind (`apps/v1 Deployment` -> V1Deployment), if the API has it. */
 export function rootStructType(group: string, version: string, kind: string): StructType | undefined {
-  const types = structTypes();
-  const v = version.charAt(0).toUpperCase() + version.slice(1);
-  return types.get(`${groupPrefix(group)}${v}${kind}`) ?? types.get(`${v}${kind}`);
+  const key = `${group}/${version}/${kind}`;
+  let st = rootCache.get(key);
+  if (st === undefined) {
+    const types = structTypes();
+    const v = version.charAt(0).toUpperCase() + version.slice(1);
+    st = types.get(`${groupPrefix(group)}${v}${kind}`) ?? types.get(`${v}${kind}`) ?? null;
+    rootCache.set(key, st);
+  }
+  return st ?? undefined;
 }

@@ -186,6 +186,16 @@ function validateVolumeMounts(mounts: unknown, volumes: Set<string>, path: Field
   return errs;
 }
 
+const quantityCache = new Map<string, Quantity | undefined>();
+/** Quantities parsed once per distinct string (the same few requests repeat across pods). */
+function cachedQuantity(s: string): Quantity | undefined {
+  if (quantityCache.has(s)) return quantityCache.get(s);
+  const q = tryParseQuantity(s);
+  if (quantityCache.size > 10_000) quantityCache.clear();
+  quantityCache.set(s, q);
+  return q;
+}
+
 /** Standard container resource names plus qualified extended resources (`validateContainerResourceName`). */
 const STANDARD_CONTAINER_RESOURCES = ["cpu", "memory", "ephemeral-storage"];
 
@@ -199,7 +209,7 @@ function validateResources(res: Obj | undefined, path: FieldPath): FieldErrorLis
   if (!res) return errs;
   const limPath = path.child("limits");
   const reqPath = path.child("requests");
-  const parse = (v: unknown): Quantity | undefined => tryParseQuantity(String(v));
+  const parse = (v: unknown): Quantity | undefined => cachedQuantity(String(v));
   const checkName = (name: string, p: FieldPath) => {
     for (const msg of isQualifiedName(name)) errs.push(invalid(p, name, msg));
     if (!STANDARD_CONTAINER_RESOURCES.includes(name) && !isHugePages(name) && !name.includes("/")) {
