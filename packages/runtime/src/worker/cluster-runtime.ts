@@ -29,6 +29,7 @@ import { clusterEventsKey, clusterViewersKey, partitionQueueName, replyChannel }
 import { desiredOwner, desiredPartitions } from "../lease/assignment";
 import { heartbeat, leave } from "../lease/membership";
 import { type HeldLease, PartitionLeases } from "../lease/partition-leases";
+import { canonicalJson } from "../log/canonical-json";
 import { type CommandKind, CommandLog, type StoredCommand } from "../log/command-log";
 import {
   type ClusterJob,
@@ -359,7 +360,8 @@ export class ClusterRuntime {
     const wall = Date.now();
     const outputs: ClusterOutput[] = this.catchUp(hc, wall);
     const at = hc.cluster.now();
-    const input = data.input;
+    // Exactly what a replay will read back from the log (jsonb reorders keys).
+    const input = canonicalJson(data.input);
     let result: unknown;
     let clock = hc.clock;
     let kind: CommandKind = "API";
@@ -556,7 +558,7 @@ export class ClusterRuntime {
     } else {
       commands = await this.log.commandsAfter(clusterId, 0);
       const create = commands.shift();
-      if (!create || create.kind !== "CREATE") throw new Error(`cluster ${clusterId} has no CREATE command`);
+      if (create?.kind !== "CREATE") throw new Error(`cluster ${clusterId} has no CREATE command`);
       const { spec: rawSpec, seed } = create.payload as { spec: unknown; seed: number };
       const parsed = parseClusterSpec(rawSpec);
       if (!parsed.ok) throw new Error(`cluster ${clusterId} has an invalid spec`);
@@ -776,7 +778,7 @@ export function replay(cluster: Cluster, command: StoredCommand, logger?: Logger
   if (command.kind === "CREATE" || command.kind === "TICK") return;
   const parsed = ZRuntimeInput.safeParse(command.payload);
   if (!parsed.success) throw new Error(`command ${command.seq} does not parse: ${parsed.error.message}`);
-  const input = parsed.data;
+  const input = canonicalJson(parsed.data);
   if (cluster.now() > command.virtualTimeMs) {
     logger?.error(
       { seq: command.seq, at: command.virtualTimeMs, now: cluster.now() },

@@ -1,14 +1,14 @@
-import { Cluster } from "@kubelab/sim";
+import { Cluster, parseClusterSpec } from "@kubelab/sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RuntimeClient } from "../client/runtime-client";
 import { CommandLog } from "../log/command-log";
-import { createConfigMap, RuntimeTestbed } from "../test-support";
+import { createConfigMap, RuntimeTestbed } from "../testing/testbed";
 import { replay } from "./cluster-runtime";
 
 // Done-when 1: 200 concurrent inputs to one cluster from many clients are applied in one serial
 // order, none lost, none applied twice.
 
-const bed = new RuntimeTestbed("serial");
+const bed = new RuntimeTestbed("serial", process.env);
 let clients: RuntimeClient[] = [];
 
 beforeAll(async () => {
@@ -43,9 +43,8 @@ describe("one cluster, many clients", () => {
     // Acknowledgements agree with the log: the input acknowledged at seq s is the one logged at s.
     const bySeq = new Map(log.map((c) => [c.seq, c]));
     acks.forEach((a, i) => {
-      expect((bySeq.get(a.seq)?.payload as { body: { metadata: { name: string } } }).body.metadata.name).toBe(
-        names[i],
-      );
+      const payload = bySeq.get(a.seq)?.payload as { body: { metadata: { name: string } } } | undefined;
+      expect(payload?.body.metadata.name).toBe(names[i]);
     });
 
     // The cluster holds the 200 ConfigMaps, each once.
@@ -66,7 +65,9 @@ describe("one cluster, many clients", () => {
       [clusterId],
     );
     const { spec, seed } = created.rows[0].payload;
-    const replayed = Cluster.create(spec, seed);
+    const parsed = parseClusterSpec(spec);
+    if (!parsed.ok) throw new Error("bad spec");
+    const replayed = Cluster.create(parsed.spec, seed);
     for (const c of await new CommandLog(bed.pool).commandsAfter(clusterId, 1)) replay(replayed, c);
     const configMaps = replayed.submit({
       type: "api",

@@ -7,10 +7,10 @@ import { createDatabase, type Database } from "@kubelab/db";
 import { createLogger, createPgPool, createRedis } from "@kubelab/ops";
 import type { Redis } from "ioredis";
 import type pg from "pg";
-import { RuntimeClient } from "./client/runtime-client";
-import { createClusterRecord } from "./clusters/create-cluster";
-import { DEFAULT_QUOTAS } from "./quotas/quotas";
-import { ClusterRuntime, type RuntimeOptions } from "./worker/cluster-runtime";
+import { RuntimeClient } from "../client/runtime-client";
+import { createClusterRecord } from "../clusters/create-cluster";
+import { DEFAULT_QUOTAS } from "../quotas/quotas";
+import { ClusterRuntime, type RuntimeOptions } from "../worker/cluster-runtime";
 
 /** Everything a runtime test needs, on a private Redis prefix. */
 export class RuntimeTestbed {
@@ -21,13 +21,22 @@ export class RuntimeTestbed {
   private readonly runtimes: ClusterRuntime[] = [];
   private readonly clients: RuntimeClient[] = [];
 
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  private readonly logLevel: string;
+
+  /** `env` is the test's environment (`npm test` sets DATABASE_URL, REDIS_URL and REDIS_PREFIX). */
   constructor(
     name: string,
+    env: Record<string, string | undefined>,
     readonly partitions = 4,
-    readonly databaseUrl = process.env.DATABASE_URL ?? "",
-    readonly redisUrl = process.env.REDIS_URL ?? "",
+    overrides: { databaseUrl?: string; redisUrl?: string } = {},
   ) {
-    this.prefix = `${process.env.REDIS_PREFIX ?? "kubelab-test"}-${name}-${randomUUID().slice(0, 6)}`;
+    this.databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL ?? "";
+    this.redisUrl = overrides.redisUrl ?? env.REDIS_URL ?? "";
+    this.logLevel = env.RUNTIME_TEST_LOG ?? "silent";
+    const databaseUrl = this.databaseUrl;
+    this.prefix = `${env.REDIS_PREFIX ?? "kubelab-test"}-${name}-${randomUUID().slice(0, 6)}`;
     this.db = createDatabase(databaseUrl, { max: 4 });
     this.pool = createPgPool(databaseUrl, 8);
   }
@@ -47,7 +56,7 @@ export class RuntimeTestbed {
       pool: this.pool,
       prefix: this.prefix,
       partitions: this.partitions,
-      logger: createLogger("test", process.env.RUNTIME_TEST_LOG ?? "silent"),
+      logger: createLogger("test", this.logLevel),
       leaseMs: 2_000,
       ...options,
     });
