@@ -34,7 +34,24 @@ await build({
   target: "node20",
   logLevel: "warning",
   packages: "bundle",
-  external: ["pg", "ioredis", "bullmq", "@prisma/*", "pino", "prom-client", "ws", "@kubernetes/client-node"],
+  // Bundled CommonJS dependencies (ajv) call require().
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+  // @kubelab/sim reads the API models of @kubernetes/client-node by a deep import, which an
+  // external ESM import cannot resolve: only the package root stays external.
+  external: ["pg", "ioredis", "bullmq", "@prisma/*", "pino", "prom-client", "ws"],
+  plugins: [
+    {
+      name: "client-node-root-external",
+      setup(b) {
+        b.onResolve({ filter: /^@kubernetes\/client-node$/ }, (args) => ({
+          path: args.path,
+          external: true,
+        }));
+      },
+    },
+  ],
 });
 const result = spawnSync(process.execPath, ["--expose-gc", outfile, ...rest], {
   stdio: "inherit",
