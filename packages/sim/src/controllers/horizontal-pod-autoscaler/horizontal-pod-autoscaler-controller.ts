@@ -41,7 +41,6 @@ import {
   type WriteResult,
 } from "../framework";
 import { parseTimestampMs } from "../framework/time";
-import { unixNow } from "../node-lifecycle/clock";
 import {
   HPA_COMPONENT,
   HPA_CONCURRENT_SYNCS,
@@ -205,7 +204,7 @@ function gotScale(c: Ctx, results: WriteResult[], data: unknown): void {
   );
   const current = scale.spec?.replicas ?? 0;
   r.currentReplicas = current;
-  recordInitialRecommendation(memoryOf(c, r.key), current, unixNow(c));
+  recordInitialRecommendation(memoryOf(c, r.key), current, c.unixMs);
   const min = r.hpa.spec?.minReplicas ?? 1;
   r.minReplicas = min;
   const max = r.hpa.spec!.maxReplicas;
@@ -320,7 +319,7 @@ function computeResourceMetric(
   const info = podMetricsInfo(items, resource, parseTimestampMs, container);
   const timestamp = parseTimestampMs(items[0]!.timestamp);
   const current = r.scale?.spec?.replicas ?? 0;
-  const now = unixNow(c);
+  const now = c.unixMs;
   if (source.target.averageValue !== undefined) {
     const target = quantityMilli(source.target.averageValue);
     const res = getPlainMetricReplicas(
@@ -465,7 +464,7 @@ function gotMetrics(c: Ctx, results: WriteResult[], data: unknown): void {
   const m = memoryOf(c, r.key);
   const min = r.minReplicas ?? 1;
   const max = r.hpa.spec!.maxReplicas;
-  const t = unixNow(c);
+  const t = c.unixMs;
   const n: Normalized = r.hpa.spec?.behavior
     ? normalizeDesiredReplicasWithBehaviors(
         m,
@@ -548,7 +547,7 @@ function rescaled(c: Ctx, results: WriteResult[], data: unknown): void {
     "SuccessfulRescale",
     `New size: ${desired}; reason: ${r.rescaleReason ?? ""}`,
   );
-  storeScaleEvent(memoryOf(c, r.key), r.hpa.spec?.behavior, current, desired, unixNow(c));
+  storeScaleEvent(memoryOf(c, r.key), r.hpa.spec?.behavior, current, desired, c.unixMs);
   finish(c, r, desired, true);
 }
 

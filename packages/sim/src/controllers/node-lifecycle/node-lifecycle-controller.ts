@@ -22,7 +22,6 @@ import type { Lease } from "kubernetes-types/coordination/v1";
 import type { Node, NodeCondition, Pod, Taint } from "kubernetes-types/core/v1";
 import type { KubeObject } from "../../api/types";
 import { defineController, isSuccess, type SyncContext, type WriteResult } from "../framework";
-import { unixNow } from "./clock";
 import {
   NODE_CONTROLLER_COMPONENT,
   NODE_EVICTION_PERIOD_MS,
@@ -170,7 +169,7 @@ function markNodeForTainting(c: Ctx, node: Node, status: "False" | "Unknown"): v
   const name = node.metadata?.name ?? "";
   const taint = status === "False" ? NOT_READY_NO_EXECUTE : UNREACHABLE_NO_EXECUTE;
   if (!taintExists(node.spec?.taints, taint)) queueRemove(q, name);
-  if (queueAdd(q, name, node.metadata?.uid ?? "", unixNow(c))) c.enqueue(NO_EXECUTE_KEY);
+  if (queueAdd(q, name, node.metadata?.uid ?? "", c.unixMs)) c.enqueue(NO_EXECUTE_KEY);
 }
 
 /** `MarkPodsNotReady` + the Warning `NodeNotReady` event on each pod it changed. */
@@ -192,7 +191,7 @@ function addZone(c: Ctx, node: Node): void {
   const zone = getZoneKey(node);
   if (c.data.zoneStates[zone] !== undefined) return;
   c.data.zoneStates[zone] = "Initial";
-  c.data.tainters[zone] = newRateLimitedTimedQueue(c.data.config.evictionLimiterQps, unixNow(c));
+  c.data.tainters[zone] = newRateLimitedTimedQueue(c.data.config.evictionLimiterQps, c.unixMs);
 }
 
 /** `processTaintBaseEviction`. */
@@ -235,7 +234,7 @@ function checkNode(c: Ctx, pass: MonitorPass, node: Node, attempt: number): void
   // (Counted unsettled by the caller while its status write is in flight.)
   const name = node.metadata?.name ?? "";
   const lease = c.get(LEASES, NODE_LEASE_NAMESPACE, name) as Lease | undefined;
-  const now = unixNow(c);
+  const now = c.unixMs;
   const r = tryUpdateNodeHealth(node, lease, c.data.health[name], now, c.timestamp(), c.data.config);
   c.data.health[name] = r.health;
   if (r.statusUpdate) {
@@ -313,7 +312,7 @@ function handleDisruption(c: Ctx, pass: MonitorPass): void {
     }
   }
   if (allAreFullyDisrupted && allWasFullyDisrupted) return;
-  const now = unixNow(c);
+  const now = c.unixMs;
   if (allAreFullyDisrupted) {
     // Every node of every zone is down: most likely the control plane is cut off, not the
     // nodes. Stop tainting and evicting ("master disruption mode").
@@ -417,7 +416,7 @@ function requeueForTainting(c: Ctx, name: string): void {
   const q = c.data.tainters[getZoneKey(node)];
   if (!q) return;
   queueRemove(q, name);
-  queueAdd(q, name, node.metadata?.uid ?? "", unixNow(c));
+  queueAdd(q, name, node.metadata?.uid ?? "", c.unixMs);
   c.enqueueAfter(NO_EXECUTE_KEY, NODE_EVICTION_PERIOD_MS);
 }
 
@@ -425,7 +424,7 @@ function requeueForTainting(c: Ctx, name: string): void {
 
 /** `doNoExecuteTaintingPass`. */
 function noExecuteTaintingPass(c: Ctx): void {
-  const now = unixNow(c);
+  const now = c.unixMs;
   let next: number | null = null;
   for (const zone of Object.keys(c.data.tainters).sort()) {
     const q = c.data.tainters[zone]!;
