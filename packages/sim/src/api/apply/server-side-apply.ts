@@ -41,6 +41,9 @@ import {
 } from "./managed-fields";
 import { compareValues, mergeValues, type Relation, removePath, toFieldSet } from "./typed";
 
+/** A string field of unstructured input, "" when it is anything else. */
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
 type Obj = Record<string, JsonValue>;
 
 /** Paths no manager owns (`stripMetaManager`). */
@@ -74,12 +77,12 @@ function stripMeta(set: FieldSetNode): FieldSetNode {
 
 /** The relation of the object's root: its Go struct, or deduced for custom resources. */
 export function rootRelation(obj: { apiVersion?: unknown; kind?: unknown }): Relation {
-  const apiVersion = String(obj.apiVersion ?? "");
+  const apiVersion = str(obj.apiVersion);
   const slash = apiVersion.indexOf("/");
   const st = rootStructType(
     slash < 0 ? "" : apiVersion.slice(0, slash),
     slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
-    String(obj.kind ?? ""),
+    str(obj.kind),
   );
   return st ? { kind: "struct", type: st.name } : { kind: "deduced" };
 }
@@ -175,8 +178,9 @@ function resetSet(paths: FieldPathElements[] | undefined): FieldSetNode {
 }
 
 function withoutManagedFields(obj: Obj): Obj {
-  const meta = obj.metadata as Obj | undefined;
-  if (!meta || !("managedFields" in meta)) return obj;
+  const meta = obj.metadata;
+  if (typeof meta !== "object" || meta === null || Array.isArray(meta) || !("managedFields" in meta))
+    return obj;
   const { managedFields: _m, ...rest } = meta;
   return { ...obj, metadata: rest };
 }
@@ -186,7 +190,9 @@ function compareForOwnership(oldObj: Obj, newObj: Obj, rel: Relation) {
 }
 
 function setManagedFields(obj: Obj, entries: ManagedFieldsEntry[]): KubeObject {
-  const meta = { ...((obj.metadata as Obj | undefined) ?? {}) };
+  const current = obj.metadata;
+  const meta: Obj =
+    typeof current === "object" && current !== null && !Array.isArray(current) ? { ...current } : {};
   if (entries.length > 0) meta.managedFields = entries as unknown as JsonValue;
   else delete meta.managedFields;
   return { ...obj, metadata: meta } as unknown as KubeObject;
@@ -265,7 +271,7 @@ export function applyObject(
   const self: ManagerEntry = {
     manager: options.manager,
     operation: "Apply",
-    apiVersion: String(config.apiVersion),
+    apiVersion: str(config.apiVersion),
     set: emptyFieldSet(),
     time: options.time,
   };
@@ -319,12 +325,12 @@ export function updateManagedFields(
   const rel = rootRelation(next);
   const base = live
     ? (withoutManagedFields(live as unknown as Obj) as Obj)
-    : sharedZeroObject(String(next.apiVersion), String(next.kind));
+    : sharedZeroObject(str(next.apiVersion), str(next.kind));
   const managers = decodeManagedFields(live?.metadata?.managedFields);
   const self: ManagerEntry = {
     manager: options.manager,
     operation: "Update",
-    apiVersion: String(next.apiVersion),
+    apiVersion: str(next.apiVersion),
     set: emptyFieldSet(),
   };
   if (options.subresource) self.subresource = options.subresource;

@@ -73,7 +73,8 @@ const DEFAULTERS: Record<string, (o: Obj) => void> = {
 /** Applies the real server's defaults for the object's apiVersion/kind, in place. Returns the object. */
 export function applyDefaults(obj: object): Obj {
   const o = obj as Obj;
-  const fn = DEFAULTERS[`${String(o.apiVersion)}/${String(o.kind)}`];
+  if (typeof o.apiVersion !== "string" || typeof o.kind !== "string") return o;
+  const fn = DEFAULTERS[`${o.apiVersion}/${o.kind}`];
   if (fn) fn(o);
   return o;
 }

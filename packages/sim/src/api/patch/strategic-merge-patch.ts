@@ -17,6 +17,9 @@ import { newBadRequest, newStorageError, newUnprocessableEntity } from "../statu
 import type { JsonValue, Status } from "../types";
 import { FIELD_MERGE_INFO, type FieldMergeInfo } from "./field-merge-info";
 
+/** A string field of unstructured input, "" when it is anything else. */
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
 /** A strategic merge patch that cannot be applied; `kind` decides the HTTP answer. */
 export class StrategicMergePatchError extends Error {
   constructor(
@@ -282,12 +285,12 @@ export function applyStrategicMergePatchToObject(
   original: { apiVersion?: unknown; kind?: unknown },
   patch: unknown,
 ): JsonValue | undefined {
-  const apiVersion = String(original.apiVersion ?? "");
+  const apiVersion = str(original.apiVersion);
   const slash = apiVersion.indexOf("/");
   const st = rootStructType(
     slash < 0 ? "" : apiVersion.slice(0, slash),
     slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
-    String(original.kind ?? ""),
+    str(original.kind),
   );
   if (!st) return undefined;
   return applyStrategicMergePatch(original, patch, st.name);

@@ -160,7 +160,7 @@ function decodeValue(value: unknown, t: FieldType, struct: string, path: PathNod
         const item = value[i];
         const d =
           item === null
-            ? null
+            ? zeroValue(t.items)
             : decodeValue(item, t.items, struct, { parent: path, seg: String(i), kind: "index" }, w);
         if (d !== item) out ??= value.slice(0, i);
         if (out) out.push(d);
@@ -180,7 +180,9 @@ function decodeValue(value: unknown, t: FieldType, struct: string, path: PathNod
         const k = keys[i]!;
         const v = obj[k];
         const d =
-          v === null ? null : decodeValue(v, t.values, struct, { parent: path, seg: k, kind: "key" }, w);
+          v === null
+            ? zeroValue(t.values)
+            : decodeValue(v, t.values, struct, { parent: path, seg: k, kind: "key" }, w);
         if (d !== v) {
           out ??= {};
           for (let j = 0; j < i; j++) out[keys[j]!] = obj[keys[j]!];
@@ -198,6 +200,27 @@ function decodeValue(value: unknown, t: FieldType, struct: string, path: PathNod
       if (!st) return value;
       return decodeStruct(value as Record<string, unknown>, st, path, w);
     }
+  }
+}
+
+/** What Go decodes a JSON null list item or map value into: the element type's zero value. */
+function zeroValue(t: FieldType): unknown {
+  switch (t.kind) {
+    case "struct":
+      return {};
+    case "string":
+    case "bytes":
+      return "";
+    case "int32":
+    case "int64":
+    case "float64":
+      return 0;
+    case "bool":
+      return false;
+    case "quantity":
+      return "0";
+    default:
+      return null;
   }
 }
 
@@ -280,8 +303,23 @@ export function decodeObject(body: unknown, options: DecodeOptions = {}): Decode
     };
   }
   const obj = body as Record<string, unknown>;
+  // The universal deserializer reads apiVersion and kind first (apimachinery runtime/serializer/json).
+  for (const field of ["apiVersion", "kind"] as const) {
+    const v = obj[field];
+    if (v !== undefined && v !== null && typeof v !== "string") {
+      return {
+        warnings: [],
+        status: newBadRequest(
+          `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(v)} into Go struct field .${field} of type string`,
+        ),
+      };
+    }
+  }
   const apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
   const kind = typeof obj.kind === "string" ? obj.kind : "";
+  if (kind === "") {
+    return { warnings: [], status: newBadRequest(`Object 'Kind' is missing in '${summarize(body)}'`) };
+  }
   const slash = apiVersion.indexOf("/");
   const group = slash < 0 ? "" : apiVersion.slice(0, slash);
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
@@ -296,6 +334,12 @@ export function decodeObject(body: unknown, options: DecodeOptions = {}): Decode
     return { warnings: [], status: newBadRequest(`${prefix}strict decoding error: ${problems.join(", ")}`) };
   }
   return { object: decoded, warnings: validation === "Warn" ? problems : [] };
+}
+
+/** The body as the error quotes it (the apiserver shows the JSON it could not read). */
+function summarize(body: unknown): string {
+  const text = JSON.stringify(body) ?? "";
+  return text.length > 300 ? `${text.slice(0, 300)}...` : text;
 }
 
 /** The JSON field names a built-in type has at a dotted path below its kind ("spec.template.spec"), for `kubectl explain`-like tools. */

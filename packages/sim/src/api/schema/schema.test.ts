@@ -100,6 +100,24 @@ describe("decoding", () => {
     expect(ignore.object?.metadata).toEqual({ name: "b" });
   });
 
+  it("refuses bodies without a usable kind, as the universal deserializer does", () => {
+    expect(decodeObject({ apiVersion: "v1", metadata: {} }).status?.message).toBe(
+      `Object 'Kind' is missing in '{"apiVersion":"v1","metadata":{}}'`,
+    );
+    expect(decodeObject({ apiVersion: ["v1"], kind: "Pod" }).status?.message).toBe(
+      "couldn't get version/kind; json parse error: json: cannot unmarshal array into Go struct field .apiVersion of type string",
+    );
+  });
+
+  it("decodes null list items and map values to zero values", () => {
+    const d = deployment() as Loose;
+    d.metadata.labels.app = null;
+    d.spec.template.spec.containers.push(null);
+    const out = decodeObject(d).object as Loose;
+    expect(out.metadata.labels.app).toBe("");
+    expect(out.spec.template.spec.containers[1]).toEqual({});
+  });
+
   it("drops nulls as the Go struct does", () => {
     const d = deployment() as Loose;
     d.spec.strategy = null;

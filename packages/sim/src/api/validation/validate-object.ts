@@ -48,6 +48,9 @@ import {
   validateStatefulSetSpecUpdate,
 } from "./workloads";
 
+/** A string field of unstructured input, "" when it is anything else. */
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
 // biome-ignore lint/suspicious/noExplicitAny: validation walks unstructured JSON
 type Obj = Record<string, any>;
 
@@ -120,11 +123,11 @@ const UPDATE_VALIDATORS: Record<string, UpdateValidator> = {
 };
 
 function key(obj: Obj): string {
-  return `${String(obj.apiVersion)}/${String(obj.kind)}`;
+  return `${typeof obj.apiVersion === "string" ? obj.apiVersion : ""}/${typeof obj.kind === "string" ? obj.kind : ""}`;
 }
 
 function isNamespaced(obj: Obj): boolean {
-  const { group, version } = parseApiVersion(String(obj.apiVersion ?? ""));
+  const { group, version } = parseApiVersion(str(obj.apiVersion));
   const r = BUILTIN_RESOURCES.find((x) => x.group === group && x.version === version && x.kind === obj.kind);
   return r ? r.namespaced : true;
 }
