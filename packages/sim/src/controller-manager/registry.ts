@@ -2,6 +2,7 @@
  * Every controller kube-controller-manager can run, by its `--controllers` name. Each lives in
  * its own folder under `controllers/`; to add one, import its definition and list it here.
  */
+import { deploymentController } from "../controllers/deployment/deployment-controller";
 import type { ControllerDefinition } from "../controllers/framework/controller";
 import { replicaSetController } from "../controllers/replicaset/replicaset-controller";
 import { rootCaCertPublisher } from "../controllers/serviceaccount/root-ca-cert-publisher";
@@ -10,6 +11,7 @@ import { serviceAccountController } from "../controllers/serviceaccount/servicea
 /** The controllers, in the order KCM starts them (NewControllerDescriptors). */
 export const CONTROLLERS: readonly ControllerDefinition[] = [
   serviceAccountController,
+  deploymentController,
   replicaSetController,
   rootCaCertPublisher,
 ];
