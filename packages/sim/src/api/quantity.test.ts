@@ -9,6 +9,7 @@ import {
   parseQuantityJson,
   QUANTITY_FORMAT_ERROR,
   QUANTITY_SUFFIX_ERROR,
+  QuantityError,
   wholeValue,
 } from "./quantity";
 
@@ -98,6 +99,26 @@ describe("quantities", () => {
         // One more nano than the truncated value: rounded away from zero.
         expect(q.nanos).toBe(BigInt(whole) * 1_000_000_000n + BigInt(frac) + 1n);
       }),
+    );
+  });
+});
+
+describe("quantity parser on arbitrary input", () => {
+  it("property: only QuantityError is thrown", () => {
+    const text = fc.string({
+      unit: fc.constantFrom("1", "0", ".", "-", "+", "e", "E", "k", "Ki", "M", "m", "n", "u", "i", " ", "x"),
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(text, (s) => {
+        try {
+          const q = parseQuantity(s);
+          expect(parseQuantity(formatQuantity(q)).nanos).toBe(q.nanos);
+        } catch (e) {
+          expect(e).toBeInstanceOf(QuantityError);
+        }
+      }),
+      { numRuns: 3000 },
     );
   });
 });

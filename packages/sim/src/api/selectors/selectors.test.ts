@@ -164,3 +164,47 @@ describe("field selectors", () => {
     expect(formatFieldSelector(reqs)).toBe("metadata.name=a\\,b");
   });
 });
+
+describe("selector parsers on arbitrary input", () => {
+  it("property: parsers only ever throw their own errors", () => {
+    const text = fc.string({
+      unit: fc.constantFrom(
+        "a",
+        "b",
+        "=",
+        "!",
+        ",",
+        "(",
+        ")",
+        " ",
+        "in",
+        "notin",
+        "/",
+        ".",
+        "-",
+        "<",
+        ">",
+        "1",
+        "\\",
+      ),
+      maxLength: 25,
+    });
+    fc.assert(
+      fc.property(text, (s) => {
+        try {
+          const r = parseLabelSelector(s);
+          // Whatever parses prints back to something that parses the same way.
+          expect(parseLabelSelector(formatLabelSelector(r))).toEqual(r);
+        } catch (e) {
+          expect(e).toBeInstanceOf(LabelSelectorError);
+        }
+        try {
+          parseFieldSelector(s);
+        } catch (e) {
+          expect(e).toBeInstanceOf(FieldSelectorError);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
