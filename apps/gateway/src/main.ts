@@ -9,6 +9,7 @@ import {
   redisCheck,
   withOps,
 } from "@kubelab/ops";
+import { RuntimeClient } from "@kubelab/runtime";
 import { env } from "./env";
 import { createSocketServer } from "./socket-server";
 
@@ -26,6 +27,13 @@ const server = createServer(
     res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
   }),
 );
+// Only `watch` is used (presence and wake-ups): no reply subscription is needed.
+const runtime = new RuntimeClient({
+  redis: history,
+  subscriber: history,
+  prefix: env.REDIS_PREFIX,
+  partitions: env.PARTITIONS,
+});
 const sockets = createSocketServer({
   server,
   logger,
@@ -36,6 +44,8 @@ const sockets = createSocketServer({
   ticketSecret: env.TICKET_SECRET,
   pingIntervalMs: env.WS_PING_INTERVAL_MS,
   maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+  maxConnectionsPerSubject: env.WS_MAX_CONNECTIONS_PER_USER,
+  presence: runtime,
 });
 
 await listenUntilSignal(server, env.PORT, logger, async () => {

@@ -65,7 +65,7 @@ async function until(check: () => boolean, timeoutMs = 5_000) {
 describe("gateway websocket", () => {
   it("delivers a cluster's new events, and only that cluster's", async () => {
     const ticket = issueTicket({ clusterId: "c-live", scope: "view", subject: "u1" }, secret);
-    const client = connect(`ticket=${ticket}`);
+    const client = connect(`cluster=c-live&ticket=${ticket}`);
     await client.opened;
     await new Promise((r) => setTimeout(r, 100));
     await publish("c-other", { n: -1 });
@@ -77,7 +77,7 @@ describe("gateway websocket", () => {
 
   it("resumes after a disconnect from the last event id, with no gap and no duplicate", async () => {
     const ticket = () => issueTicket({ clusterId: "c-resume", scope: "view", subject: "u1" }, secret);
-    const first = connect(`ticket=${ticket()}`);
+    const first = connect(`cluster=c-resume&ticket=${ticket()}`);
     await first.opened;
     await new Promise((r) => setTimeout(r, 100));
     await publish("c-resume", { n: 1 });
@@ -90,7 +90,7 @@ describe("gateway websocket", () => {
     await publish("c-resume", { n: 3 });
     await publish("c-resume", { n: 4 });
 
-    const second = connect(`ticket=${ticket()}&lastEventId=${lastEventId}`);
+    const second = connect(`cluster=c-resume&ticket=${ticket()}&lastEventId=${lastEventId}`);
     await second.opened;
     await publish("c-resume", { n: 5 });
     await until(() => second.messages.length >= 3);
@@ -105,8 +105,14 @@ describe("gateway websocket", () => {
       now: Date.now() - 120_000,
     });
     for (const ticket of [forged, expired, "nonsense"]) {
-      await expect(connect(`ticket=${ticket}`).opened).rejects.toThrow("HTTP 401");
+      await expect(connect(`cluster=c-live&ticket=${ticket}`).opened).rejects.toThrow("HTTP 401");
     }
-    await expect(connect("").opened).rejects.toThrow("HTTP 401");
+    await expect(connect("cluster=c-live").opened).rejects.toThrow("HTTP 401");
+  });
+
+  it("refuses a valid ticket for another cluster with 403", async () => {
+    const ticket = issueTicket({ clusterId: "c-mine", scope: "view", subject: "u1" }, secret);
+    await expect(connect(`cluster=c-theirs&ticket=${ticket}`).opened).rejects.toThrow("HTTP 403");
+    await expect(connect(`ticket=${ticket}`).opened).rejects.toThrow("HTTP 400");
   });
 });

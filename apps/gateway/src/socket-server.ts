@@ -8,8 +8,21 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { ClusterFeed, type FeedSubscriber } from "./cluster-feed";
 import { clusterEventsKey } from "./streams";
 
+const REASONS: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  429: "Too Many Requests",
+};
+
 /** Path of the websocket endpoint. */
 export const WS_PATH = "/ws";
+
+/** What the gateway tells the runtime about viewers (`RuntimeClient.watch`): someone follows a cluster live. */
+export interface ViewerPresence {
+  watch(clusterId: string, ttlMs: number): Promise<void>;
+}
 
 export interface SocketServerOptions {
   server: Server;
@@ -22,11 +35,16 @@ export interface SocketServerOptions {
   ticketSecret: string;
   pingIntervalMs: number;
   maxBufferedBytes: number;
+  /** Tells the runtime a cluster is watched, so its time runs live (absent: time is not driven). */
+  presence?: ViewerPresence;
+  /** Most sockets one ticket subject (a user, a share link) may hold open at once. */
+  maxConnectionsPerSubject?: number;
 }
 
 /**
- * Websocket endpoint `GET /ws?ticket=…[&lastEventId=…]`. A valid ticket
- * subscribes the socket to its cluster's event stream; each message is
+ * Websocket endpoint `GET /ws?cluster=<id>&ticket=…[&lastEventId=…]`. A valid ticket for
+ * that cluster (401 when forged or expired, 403 when issued for another cluster) subscribes the
+ * socket to the cluster's event stream; each message is
  * `{"id": <stream id>, "event": {...}}`. A client that falls behind by more than
  * `maxBufferedBytes` has messages dropped and, once it has drained, is told
  * `{"type":"dropped","count":n,"resumeFrom":id}` so it can reconnect with
@@ -37,6 +55,15 @@ export function createSocketServer(options: SocketServerOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const feeds = new Map<string, ClusterFeed>();
   const alive = new WeakMap<WebSocket, boolean>();
+  const perSubject = new Map<string, number>();
+  const maxPerSubject = options.maxConnectionsPerSubject ?? 20;
+  // Viewers are announced for this long and refreshed at a third of it while sockets stay open.
+  const presenceTtlMs = 15_000;
+  const watched = new Map<string, number>();
+  const announce = (clusterId: string) =>
+    options.presence
+      ?.watch(clusterId, presenceTtlMs)
+      .catch((error) => logger.warn({ err: error }, "presence failed"));
 
   const feedFor = (clusterId: string): ClusterFeed => {
     let feed = feeds.get(clusterId);
@@ -53,7 +80,7 @@ export function createSocketServer(options: SocketServerOptions) {
 
   const refuse = (socket: Duplex, status: number, reason: string) => {
     socket.write(
-      `HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : "Not Found"}\r\n` +
+      `HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}\r\n` +
         `Content-Type: text/plain\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
     );
     socket.destroy();
@@ -67,11 +94,24 @@ export function createSocketServer(options: SocketServerOptions) {
       logger.info({ reason: verdict.error }, "websocket refused");
       return refuse(socket, 401, `ticket ${verdict.error}`);
     }
+    const cluster = url.searchParams.get("cluster");
+    if (!cluster) return refuse(socket, 400, "cluster required");
+    if (cluster !== verdict.claims.clusterId) {
+      logger.info({ reason: "other-cluster" }, "websocket refused");
+      return refuse(socket, 403, "ticket is for another cluster");
+    }
+    const subject = verdict.claims.subject;
+    if ((perSubject.get(subject) ?? 0) >= maxPerSubject)
+      return refuse(socket, 429, `at most ${maxPerSubject} live connections per user`);
     const lastEventId = url.searchParams.get("lastEventId") ?? undefined;
     if (lastEventId !== undefined && !/^\d+-\d+$/.test(lastEventId))
-      return refuse(socket, 401, "bad lastEventId");
+      return refuse(socket, 400, "bad lastEventId");
     wss.handleUpgrade(req, socket, head, (ws) => {
       metrics.websocketConnections.inc();
+      perSubject.set(subject, (perSubject.get(subject) ?? 0) + 1);
+      const clusterId = verdict.claims.clusterId;
+      watched.set(clusterId, (watched.get(clusterId) ?? 0) + 1);
+      void announce(clusterId);
       alive.set(ws, true);
       ws.on("pong", () => alive.set(ws, true));
       const feed = feedFor(verdict.claims.clusterId);
@@ -97,6 +137,12 @@ export function createSocketServer(options: SocketServerOptions) {
       };
       ws.on("close", () => {
         metrics.websocketConnections.dec();
+        const left = (perSubject.get(subject) ?? 1) - 1;
+        if (left > 0) perSubject.set(subject, left);
+        else perSubject.delete(subject);
+        const viewers = (watched.get(clusterId) ?? 1) - 1;
+        if (viewers > 0) watched.set(clusterId, viewers);
+        else watched.delete(clusterId);
         feed.unsubscribe(subscriber);
       });
       ws.on("error", () => ws.terminate());
@@ -119,11 +165,17 @@ export function createSocketServer(options: SocketServerOptions) {
     }
   }, options.pingIntervalMs);
   pinger.unref();
+  // Watched clusters are re-announced before their presence expires.
+  const presenceTimer = setInterval(() => {
+    for (const clusterId of watched.keys()) void announce(clusterId);
+  }, presenceTtlMs / 3);
+  presenceTimer.unref();
 
   return {
     wss,
     close: async () => {
       clearInterval(pinger);
+      clearInterval(presenceTimer);
       for (const ws of wss.clients) ws.close(1001, "gateway shutting down");
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -65,6 +65,8 @@ export interface RuntimeOptions {
   wake?: Partial<WakePolicy>;
   /** Called after every job (tests and metrics): which partition, what job, how long it took. */
   onJob?: (event: { partition: number; name: string; clusterId: string; ms: number }) => void;
+  /** Called on every wake-up at a timer: how late it ran after its due wall time (ms). */
+  onWake?: (event: { clusterId: string; kind: "live" | "delayed"; lateMs: number }) => void;
 }
 
 interface HeldPartition {
@@ -438,6 +440,8 @@ export class ClusterRuntime {
 
   private async handleTick(p: number, job: Job, data: ClusterJob): Promise<void> {
     let hc = this.hot.get(data.clusterId);
+    // A wake-up without a due time means someone just started watching: look again now.
+    if (hc && data.due === undefined) hc.viewersCheckedAt = 0;
     if (hc && data.due !== undefined) {
       const id = job.id ?? "";
       hc.tickJobs.delete(id);
@@ -456,6 +460,8 @@ export class ClusterRuntime {
     await target.exclusive(async () => {
       if (!target.alive) return;
       this.holding(p);
+      if (data.due !== undefined)
+        this.options.onWake?.({ clusterId: target.id, kind: "delayed", lateMs: Date.now() - data.due });
       await this.tickNow(target);
     });
   }
@@ -619,6 +625,7 @@ export class ClusterRuntime {
       hc.liveTimer = setTimeout(() => {
         hc.liveTimer = null;
         hc.liveTimerDue = null;
+        this.options.onWake?.({ clusterId: hc.id, kind: "live", lateMs: Date.now() - live });
         void hc
           .exclusive(async () => {
             if (!hc.alive || !this.held.has(hc.partition)) return;
