@@ -185,6 +185,14 @@ describe("managedFields of updates", () => {
     ]);
   });
 
+  it("keeps managedFields (and their times) on a no-op write", () => {
+    const created = applyObject(undefined, config(3), { manager: "kubectl", time: T1 }).object!;
+    const again = applyObject(created, config(3), { manager: "kubectl", time: T2 }).object!;
+    expect(again.metadata.managedFields).toBe(created.metadata.managedFields);
+    const updated = updateManagedFields(created, structuredClone(created), { manager: "kubectl", time: T2 });
+    expect(updated.metadata.managedFields![0]!.time).toBe(T1);
+  });
+
   it("names managers from the User-Agent", () => {
     expect(fieldManagerFromUserAgent("kubectl/v1.32.4 (linux/amd64) kubernetes/abc")).toBe("kubectl");
   });

@@ -39,7 +39,7 @@ import {
   type ManagerEntry,
   managerIdentifier,
 } from "./managed-fields";
-import { compareValues, mergeValues, type Relation, removePath, toFieldSet } from "./typed";
+import { compareValues, jsonEqual, mergeValues, type Relation, removePath, toFieldSet } from "./typed";
 
 /** A string field of unstructured input, "" when it is anything else. */
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -189,6 +189,23 @@ function compareForOwnership(oldObj: Obj, newObj: Obj, rel: Relation) {
   return compareValues(withoutManagedFields(oldObj), withoutManagedFields(newObj), rel);
 }
 
+/**
+ * `IgnoreManagedFieldsTimestampsTransformer`: when a write changes neither the object nor who
+ * owns what, the previous managedFields (with their times) are kept, so a no-op write stays a no-op.
+ */
+function keepTimestampsIfNoop(
+  live: KubeObject | undefined,
+  next: Obj,
+  entries: ManagedFieldsEntry[],
+): ManagedFieldsEntry[] {
+  const old = live?.metadata?.managedFields;
+  if (!live || !old || old.length !== entries.length) return entries;
+  const strip = (es: ManagedFieldsEntry[]) => es.map(({ time: _t, ...rest }) => rest);
+  if (!jsonEqual(strip(old) as JsonValue, strip(entries) as JsonValue)) return entries;
+  if (!jsonEqual(withoutManagedFields(live as unknown as Obj), withoutManagedFields(next))) return entries;
+  return old;
+}
+
 function setManagedFields(obj: Obj, entries: ManagedFieldsEntry[]): KubeObject {
   const current = obj.metadata;
   const meta: Obj =
@@ -307,7 +324,12 @@ export function applyObject(
     options.force === true,
   );
   if (conflicts.length > 0) return { status: applyConflictStatus(conflicts) };
-  return { object: setManagedFields(merged, encodeManagedFields(managers.values())) };
+  return {
+    object: setManagedFields(
+      merged,
+      keepTimestampsIfNoop(live, merged, encodeManagedFields(managers.values())),
+    ),
+  };
 }
 
 /**
@@ -348,7 +370,8 @@ export function updateManagedFields(
   } else {
     managers.delete(selfId);
   }
-  return setManagedFields(next as unknown as Obj, encodeManagedFields(managers.values()));
+  const entries = keepTimestampsIfNoop(live, next as unknown as Obj, encodeManagedFields(managers.values()));
+  return setManagedFields(next as unknown as Obj, entries);
 }
 
 /** True when `manager` owns the field at `path` (e.g. `[{field:"spec"},{field:"replicas"}]`). */
