@@ -216,6 +216,18 @@ describe("strategic merge patch", () => {
     ]);
   });
 
+  it("interleaves server-only items as mergeSortedSlice does", () => {
+    const pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      spec: { containers: [{ name: "a" }, { name: "b" }, { name: "c" }] },
+    };
+    const out = applyStrategicMergePatchToObject(pod, {
+      spec: { "$setElementOrder/containers": [{ name: "c" }, { name: "a" }] },
+    }) as Loose;
+    expect(out.spec.containers.map((c: { name: string }) => c.name)).toEqual(["b", "c", "a"]);
+  });
+
   it("reports a missing merge key as the apiserver does", () => {
     try {
       applyStrategicMergePatch(

@@ -172,7 +172,7 @@ function mergeMap(original: Obj, patch: Obj, schema: MapSchema): Obj {
   for (const [k, order] of Object.entries(orders)) {
     if (!(k in p) && Array.isArray(result[k])) {
       const info = schema.merge?.[k];
-      result[k] = applyOrder(result[k] as JsonValue[], order, info?.patchMergeKey);
+      result[k] = applyOrder(result[k] as JsonValue[], order, info?.patchMergeKey, result[k] as JsonValue[]);
     }
   }
   if (directive === "delete") result = {};
@@ -239,27 +239,48 @@ function mergeList(
       else result.push(mergeMap({}, item, schemaOf(itemType.type)));
     }
   }
-  return order ? applyOrder(result, order, key) : result;
+  return order ? applyOrder(result, order, key, original) : result;
 }
 
 /**
- * Orders a merged list by `$setElementOrder`: listed items in that order; items the order
- * does not mention (server-only ones) stay after the item that preceded them.
+ * Orders a merged list by `$setElementOrder` as `normalizeElementOrder` does: the items the
+ * order names, in that order; the server-only items in their live order; the two merged by
+ * `mergeSortedSlice`, which puts a server-only item first when the live list had it before
+ * the next named item.
  */
-function applyOrder(list: JsonValue[], order: JsonValue[], key: string | undefined): JsonValue[] {
+function applyOrder(
+  list: JsonValue[],
+  order: JsonValue[],
+  key: string | undefined,
+  serverOrder: JsonValue[],
+): JsonValue[] {
   const id = (v: JsonValue) => JSON.stringify(key && isObj(v) ? v[key] : v);
-  const orderIds = order.map((o) => JSON.stringify(key && isObj(o) ? o[key] : o));
-  const inOrder = list
+  const orderIds = order.map(id);
+  const serverIds = serverOrder.map(id);
+  const right = list
     .filter((x) => orderIds.includes(id(x)))
     .sort((a, b) => orderIds.indexOf(id(a)) - orderIds.indexOf(id(b)));
-  const result = [...inOrder];
-  list.forEach((x, i) => {
-    if (orderIds.includes(id(x))) return;
-    const prev = i > 0 ? list[i - 1] : undefined;
-    const at = prev === undefined ? -1 : result.indexOf(prev);
-    result.splice(at + 1, 0, x);
-  });
-  return result;
+  const left = list
+    .filter((x) => !orderIds.includes(id(x)))
+    .sort((a, b) => {
+      const ia = serverIds.indexOf(id(a));
+      const ib = serverIds.indexOf(id(b));
+      return (ia < 0 ? Number.MAX_SAFE_INTEGER : ia) - (ib < 0 ? Number.MAX_SAFE_INTEGER : ib);
+    });
+  const out: JsonValue[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length || j < right.length) {
+    if (i >= left.length) out.push(right[j++]!);
+    else if (j >= right.length) out.push(left[i++]!);
+    else {
+      const li = serverIds.indexOf(id(left[i]!));
+      const ri = serverIds.indexOf(id(right[j]!));
+      if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++]!);
+      else out.push(right[j++]!);
+    }
+  }
+  return out;
 }
 
 function goMapString(m: Obj): string {
