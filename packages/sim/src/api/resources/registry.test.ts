@@ -178,6 +178,9 @@ describe("discovery documents", () => {
     expect(byName.get("configmaps")?.storageVersionHash).toBe("qFsyl6wFWjQ=");
     expect(byName.get("endpoints")?.storageVersionHash).toBe("fWeeMqaN/OA=");
     expect(byName.get("events")?.storageVersionHash).toBe("r2yiGXH7wu8=");
+    expect(byName.get("services")?.storageVersionHash).toBe("0/CO1lhkEBI=");
+    expect(byName.get("serviceaccounts")?.storageVersionHash).toBe("pbx9ZvyFpBE=");
+    expect(byName.get("services")?.verbs).toContain("deletecollection");
     expect(byName.get("bindings")).toEqual({
       name: "bindings",
       singularName: "binding",
