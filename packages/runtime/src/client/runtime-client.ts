@@ -233,6 +233,8 @@ export class RuntimeClient {
         connection: this.options.redis,
         prefix: bullPrefix(this.options.prefix),
       });
+      // Connection errors surface on the calls that fail; the connection heals by itself.
+      q.on("error", () => {});
       this.queues.set(p, q);
     }
     return q;

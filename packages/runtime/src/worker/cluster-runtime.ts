@@ -752,6 +752,8 @@ export class ClusterRuntime {
         connection: this.options.redis,
         prefix: bullPrefix(this.options.prefix),
       });
+      // Connection errors surface on the calls that fail; the connection heals by itself.
+      q.on("error", () => {});
       this.queues.set(p, q);
     }
     return q;
