@@ -89,10 +89,10 @@ describe("daemonset controller", () => {
 
     const revisions = c.list("controllerrevisions.apps", "kube-system");
     expect(revisions).toHaveLength(1);
-    const hash = revisions[0]!.metadata.labels["controller-revision-hash"];
+    const hash = revisions[0]!.metadata.labels?.["controller-revision-hash"];
     expect(revisions[0]!.metadata.name).toBe(`fluentd-${hash}`);
     expect(revisions[0]!.revision).toBe(1);
-    for (const p of pods) expect(p.metadata.labels["controller-revision-hash"]).toBe(hash);
+    for (const p of pods) expect(p.metadata.labels?.["controller-revision-hash"]).toBe(hash);
 
     const ds = c.get(DS, "kube-system", "fluentd")!;
     expect(ds.status).toMatchObject({
@@ -132,7 +132,7 @@ describe("daemonset controller", () => {
 
   it("rolls a template change out one node at a time (maxUnavailable 1) and records revision 2", () => {
     const { c, k } = setup();
-    const oldHash = daemonPods(c)[0]!.metadata.labels["controller-revision-hash"];
+    const oldHash = daemonPods(c)[0]!.metadata.labels?.["controller-revision-hash"];
     const r = c.patch(DS, "kube-system", "fluentd", {
       spec: {
         template: {
@@ -162,7 +162,7 @@ describe("daemonset controller", () => {
       worst = Math.max(worst, ["worker-1", "worker-2", "worker-3"].filter((n) => !readyNodes.has(n)).length);
       return (
         pods.length === 4 &&
-        pods.every((p) => p.metadata.labels["controller-revision-hash"] !== oldHash) &&
+        pods.every((p) => p.metadata.labels?.["controller-revision-hash"] !== oldHash) &&
         c.get(DS, "kube-system", "fluentd")!.status.numberAvailable === 4
       );
     };
