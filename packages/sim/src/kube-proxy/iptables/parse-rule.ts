@@ -91,7 +91,12 @@ export function parseRule(tokens: readonly string[]): ParsedRule {
       }
       break;
     } else if (t.startsWith("--")) {
-      const value = FLAGS.has(t) ? null : unquote(tokens[++i] ?? "");
+      // `--match-set NAME FLAGS` takes two words.
+      const value = FLAGS.has(t)
+        ? null
+        : t === "--match-set"
+          ? `${tokens[++i] ?? ""} ${tokens[++i] ?? ""}`
+          : unquote(tokens[++i] ?? "");
       const owners = OPTION_MATCH[t] ?? [];
       let m: RuleMatch | undefined;
       for (let j = rule.matches.length - 1; j >= 0; j--)
