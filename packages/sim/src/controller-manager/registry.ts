@@ -5,6 +5,7 @@
 import { deploymentController } from "../controllers/deployment/deployment-controller";
 import type { ControllerDefinition } from "../controllers/framework/controller";
 import { garbageCollector } from "../controllers/garbage-collector/garbage-collector";
+import { jobController } from "../controllers/job/job-controller";
 import { replicaSetController } from "../controllers/replicaset/replicaset-controller";
 import { rootCaCertPublisher } from "../controllers/serviceaccount/root-ca-cert-publisher";
 import { serviceAccountController } from "../controllers/serviceaccount/serviceaccount-controller";
@@ -14,6 +15,7 @@ export const CONTROLLERS: readonly ControllerDefinition[] = [
   serviceAccountController,
   deploymentController,
   replicaSetController,
+  jobController,
   garbageCollector,
   rootCaCertPublisher,
 ];
