@@ -39,6 +39,7 @@ import {
   onPodDeleteResponse,
   onPodStatusResponse,
   onPreStopDone,
+  podSpecKey,
   pumpPulls,
   removeWorker,
   startTerminating,
@@ -122,7 +123,13 @@ function ensureWorker(ctx: Context, s: KubeletState, obj: KubeObject): void {
     w = createWorker(ctx, s, obj, uid, false);
     s.workers[uid] = w;
     s.byName[`${w.namespace}/${w.name}`] = uid;
-  } else w.pod = obj;
+  } else {
+    w.pod = obj;
+    const key = podSpecKey(obj);
+    // Status-only updates (most of them the kubelet's own) do not wake the pod worker.
+    if (key === w.specKey) return;
+    w.specKey = key;
+  }
   if (obj.metadata.deletionTimestamp) {
     const grace = obj.metadata.deletionGracePeriodSeconds ?? obj.spec?.terminationGracePeriodSeconds ?? 30;
     startTerminating(ctx, s, w, grace, "deleted");

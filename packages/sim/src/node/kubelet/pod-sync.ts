@@ -151,6 +151,8 @@ export function createWorker(
     statusInflight: false,
     statusDirty: false,
     terminalPhase: null,
+    holdSync: false,
+    specKey: podSpecKey(pod),
   };
   // Keep the start time and condition times a previous kubelet already reported.
   if (pod.status?.startTime) {
@@ -185,6 +187,21 @@ export function createWorker(
     }
   }
   return w;
+}
+
+/**
+ * The parts of a pod whose change makes the kubelet sync it (pod config's podsDifferSemantically
+ * ignores status: the kubelet's own status updates must not wake the pod worker).
+ */
+export function podSpecKey(pod: KubeObject): string {
+  const m = pod.metadata;
+  return JSON.stringify([
+    pod.spec,
+    m.deletionTimestamp ?? null,
+    m.deletionGracePeriodSeconds ?? null,
+    m.labels ?? null,
+    m.annotations ?? null,
+  ]);
 }
 
 function parseTimestampMs(t: string): number {
@@ -710,6 +727,12 @@ export function removeWorker(ctx: Context, s: KubeletState, w: PodWorker): void 
 // ---- CRI answers -------------------------------------------------------------------------
 
 function finishOp(ctx: Context, s: KubeletState, w: PodWorker): void {
+  if (w.holdSync) {
+    // The sync ended with an error: the pod worker retries after its back-off.
+    w.holdSync = false;
+    w.pendingSync = false;
+    return;
+  }
   if (w.ops === 0 && (w.pendingSync || !w.starting)) syncPod(ctx, s, w);
 }
 
@@ -747,6 +770,8 @@ export function onPodCriResponse(
         ready: true,
       };
       w.sandboxAttempt++;
+      // The PLEG's next relist (every 1 s) sees the new sandbox and syncs the pod again.
+      scheduleResync(ctx, w, ctx.now + 1000);
       // The containers of a previous sandbox cannot be reused: they all restart in the new one.
       for (const list of Object.values(w.containers)) {
         const r = list[list.length - 1];
