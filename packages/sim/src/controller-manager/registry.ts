@@ -6,12 +6,14 @@ import { deploymentController } from "../controllers/deployment/deployment-contr
 import type { ControllerDefinition } from "../controllers/framework/controller";
 import { garbageCollector } from "../controllers/garbage-collector/garbage-collector";
 import { jobController } from "../controllers/job/job-controller";
+import { namespaceController } from "../controllers/namespace/namespace-controller";
 import { replicaSetController } from "../controllers/replicaset/replicaset-controller";
 import { rootCaCertPublisher } from "../controllers/serviceaccount/root-ca-cert-publisher";
 import { serviceAccountController } from "../controllers/serviceaccount/serviceaccount-controller";
 
 /** The controllers, in the order KCM starts them (NewControllerDescriptors). */
 export const CONTROLLERS: readonly ControllerDefinition[] = [
+  namespaceController,
   serviceAccountController,
   deploymentController,
   replicaSetController,
