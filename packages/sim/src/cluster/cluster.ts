@@ -276,7 +276,7 @@ export class Cluster {
       }
       const limit = retry !== null && retry <= deadline ? retry : deadline;
       if (next === null || next > limit) return false;
-      this.sim.runUntil(() => this.sim.state.outputs.length > 0, limit);
+      this.sim.runUntil(() => this.sim.state.outputs.length > 0 || done(), limit);
     }
   }
 

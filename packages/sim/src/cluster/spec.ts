@@ -3,6 +3,8 @@
  * here (the simulation imports no validation library) so the service, the tRPC procedures and
  * the quotas all read the same normalised spec.
  */
+import { PRESET_NAMES, PRESET_SPECS, type PresetName } from "./presets";
+import { type ClusterVariant, defaultVariant, parseVariant } from "./variant";
 
 /** The control plane of a cluster (kubeadm's words: control-plane nodes, stacked etcd). */
 export interface ControlPlaneNodesSpec {
@@ -26,6 +28,8 @@ export interface ClusterSpec {
   trace: boolean;
   /** Resources the dashboard watches (plural names in the core or a named group/version). */
   observe: ObservedResource[];
+  /** How the cluster is built (deployment mode, etcd topology, runtime, CNI, cloud, …): `variant.ts`. */
+  variant: ClusterVariant;
 }
 
 /** A resource the dashboard keeps a watch on: `{ group: "apps", version: "v1", resource: "deployments" }`. */
@@ -53,6 +57,7 @@ export function defaultClusterSpec(): ClusterSpec {
     epoch: "2025-01-01T00:00:00Z",
     trace: true,
     observe: DEFAULT_OBSERVED.map((r) => ({ ...r })),
+    variant: defaultVariant(),
   };
 }
 
@@ -63,6 +68,22 @@ export const SPEC_LIMITS = { maxControlPlane: 7, maxEtcdMembers: 7, maxWorkerNod
 export interface SpecError {
   field: string;
   message: string;
+}
+
+/** Deep merge of two raw JSON specs (objects merged key by key; arrays and scalars replaced). */
+function mergeRaw(base: unknown, over: unknown): unknown {
+  if (
+    typeof base !== "object" ||
+    base === null ||
+    Array.isArray(base) ||
+    typeof over !== "object" ||
+    over === null ||
+    Array.isArray(over)
+  )
+    return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over as Record<string, unknown>)) out[k] = mergeRaw(out[k], v);
+  return out;
 }
 
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -81,9 +102,23 @@ export function parseClusterSpec(
   if (typeof raw !== "object" || Array.isArray(raw)) {
     return { ok: false, errors: [{ field: "spec", message: "must be an object" }] };
   }
-  const r = raw as Record<string, unknown>;
+  let r = raw as Record<string, unknown>;
+  let presetName: PresetName | null = null;
+  if (r.preset !== undefined) {
+    // A preset is a spec to start from: the fields given beside it override its own.
+    const preset = typeof r.preset === "string" ? PRESET_SPECS[r.preset as PresetName] : undefined;
+    if (!preset) {
+      return {
+        ok: false,
+        errors: [{ field: "preset", message: `must be one of ${PRESET_NAMES.join(", ")}` }],
+      };
+    }
+    presetName = r.preset as PresetName;
+    r = mergeRaw(preset, r) as Record<string, unknown>;
+    delete r.preset;
+  }
   for (const key of Object.keys(r)) {
-    if (!["controlPlane", "workerNodes", "epoch", "trace", "observe"].includes(key))
+    if (!["preset", "controlPlane", "workerNodes", "epoch", "trace", "observe", "variant"].includes(key))
       errors.push({ field: key, message: "unknown field" });
   }
   const int = (field: string, value: unknown, min: number, max: number): number | undefined => {
@@ -112,6 +147,9 @@ export function parseClusterSpec(
     }
   }
   spec.workerNodes = int("workerNodes", r.workerNodes, 0, SPEC_LIMITS.maxWorkerNodes) ?? spec.workerNodes;
+  const variant = parseVariant(r.variant, spec, errors, r.workerNodes !== undefined);
+  if (variant) spec.variant = variant;
+  if (presetName) spec.variant.preset = presetName;
   if (r.epoch !== undefined) {
     if (typeof r.epoch !== "string" || !RFC3339_UTC.test(r.epoch) || Number.isNaN(Date.parse(r.epoch)))
       errors.push({ field: "epoch", message: "must be an RFC 3339 UTC timestamp (2025-01-01T00:00:00Z)" });
