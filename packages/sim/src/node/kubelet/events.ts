@@ -37,6 +37,8 @@ export interface EventRecorderState {
   seen: Record<string, CorrelatedEvent>;
   /** Spam filter buckets per object: tokens and the last refill time. */
   buckets: Record<string, { tokens: number; at: number }>;
+  /** Sub-millisecond counter that keeps event names unique and in order within a millisecond. */
+  seq: number;
 }
 
 /** client-go events_cache.go: `maxLruCacheEntries` 4096; spam filter burst 25, qps 1/300. */
@@ -46,12 +48,13 @@ const SPAM_REFILL_MS = 300_000;
 
 /** A new recorder for a component on a host. */
 export function createEventRecorder(component: string, host: string): EventRecorderState {
-  return { component, host, seen: {}, buckets: {} };
+  return { component, host, seen: {}, buckets: {}, seq: 0 };
 }
 
-function hexNanos(ctx: Context): string {
+function hexNanos(ctx: Context, s: EventRecorderState): string {
   // UnixNano in hex, from virtual time (ms) plus a sub-millisecond counter so names stay unique.
-  const ns = BigInt(ctx.epochMs + ctx.now) * 1_000_000n + BigInt(ctx.randomInt(1_000_000));
+  s.seq = (s.seq + 1) % 1_000_000;
+  const ns = BigInt(ctx.epochMs + ctx.now) * 1_000_000n + BigInt(s.seq);
   return ns.toString(16);
 }
 
@@ -104,7 +107,7 @@ export function recordEvent(
     );
     return;
   }
-  const name = `${obj.name}.${hexNanos(ctx)}`;
+  const name = `${obj.name}.${hexNanos(ctx, s)}`;
   const involvedObject: Record<string, string> = {
     kind: obj.kind,
     name: obj.name,

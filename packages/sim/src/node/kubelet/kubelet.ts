@@ -304,6 +304,8 @@ function onApiEvent(
     case "node-register":
     case "node-get":
       if (onRegisterResponse(ctx, s, ev.tag, ev.code, ev.body)) {
+        // The first status (its condition events) is set before allocatable is enforced.
+        syncNodeStatus(ctx, s, true);
         recordEvent(
           ctx,
           s.recorder,
@@ -313,7 +315,6 @@ function onApiEvent(
           "NodeAllocatableEnforced",
           "Updated Node Allocatable limit across pods",
         );
-        syncNodeStatus(ctx, s, true);
         renewLease(ctx, s);
         syncMirrorPods(ctx, s);
       }
@@ -334,7 +335,7 @@ function onApiEvent(
       onPodDeleteResponse(ctx, s, data!.uid!, ev.code);
       return;
     case "mirror-create":
-      onMirrorCreated(s, data!.uid!, ev.code, ev.body);
+      onMirrorCreated(ctx, s, data!.uid!, ev.code, ev.body);
       if (ev.code !== 201 && ev.code !== 409) ctx.setTimer(1000, { name: "mirror-retry" });
       return;
     case "event":
@@ -352,6 +353,16 @@ export const kubeletBehavior = defineBehavior<KubeletState>({
   onStart(ctx, s) {
     s.epochMs = ctx.epochMs;
     recordEvent(ctx, s.recorder, s.client, nodeRef(s), "Normal", "Starting", "Starting kubelet.");
+    // containerd has no image filesystem stats yet when the kubelet first asks (a familiar warning).
+    recordEvent(
+      ctx,
+      s.recorder,
+      s.client,
+      nodeRef(s),
+      "Warning",
+      "InvalidDiskCapacity",
+      "invalid capacity 0 on image filesystem",
+    );
     registerNode(ctx, s);
     startInformer(ctx, s.client, s.pods);
     criCall(ctx, s, { verb: "ListPodSandbox" }, { op: "ListPodSandbox" });

@@ -11,7 +11,7 @@ import type { KubeObject } from "../../api/types";
 import { apiRequest } from "../../apiserver/client/api-client";
 import type { Context } from "../../core/component";
 import { sha256Hex } from "../images/sha256";
-import { createWorker } from "./pod-sync";
+import { createWorker, markStatus } from "./pod-sync";
 import type { KubeletState, PodWorker } from "./state";
 
 /** The annotations marking a mirror pod. */
@@ -93,6 +93,7 @@ export function syncMirrorPods(ctx: Context, s: KubeletState): void {
       ],
     };
     delete metadata.uid;
+    delete metadata.resourceVersion;
     apiRequest(
       ctx,
       s.client,
@@ -136,11 +137,31 @@ export function onMirrorPod(ctx: Context, s: KubeletState, obj: KubeObject, dele
     );
     return true;
   }
+  if (obj.metadata.deletionTimestamp) {
+    // A mirror pod being deleted is removed at once (grace 0); it is created again afterwards
+    // (kubelet syncPod: DeleteMirrorPod when the mirror has a deletionTimestamp).
+    apiRequest(
+      ctx,
+      s.client,
+      {
+        method: "DELETE",
+        path: `/api/v1/namespaces/${obj.metadata.namespace}/pods/${obj.metadata.name}`,
+        body: {
+          apiVersion: "v1",
+          kind: "DeleteOptions",
+          gracePeriodSeconds: 0,
+          preconditions: { uid: obj.metadata.uid },
+        },
+      },
+      "mirror-delete",
+    );
+    return true;
+  }
   if (w.mirrorUid !== obj.metadata.uid) {
     w.mirrorUid = obj.metadata.uid ?? null;
     w.mirrorPending = false;
     w.statusSent = "";
-    s.dirtyPods[w.uid] = true;
+    markStatus(ctx, s, w);
   }
   // Keep the API's view (scheduler-set conditions do not apply; status comes from us).
   w.pod = {
@@ -152,14 +173,20 @@ export function onMirrorPod(ctx: Context, s: KubeletState, obj: KubeObject, dele
 }
 
 /** The answer to a mirror pod creation. */
-export function onMirrorCreated(s: KubeletState, uid: string, code: number, body: unknown): void {
+export function onMirrorCreated(
+  ctx: Context,
+  s: KubeletState,
+  uid: string,
+  code: number,
+  body: unknown,
+): void {
   const w: PodWorker | undefined = s.workers[uid];
   if (!w) return;
   w.mirrorPending = false;
   if (code === 201) {
     w.mirrorUid = (body as KubeObject).metadata.uid ?? null;
     w.statusSent = "";
-    s.dirtyPods[w.uid] = true;
+    markStatus(ctx, s, w);
   }
 }
 
