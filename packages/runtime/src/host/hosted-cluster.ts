@@ -41,6 +41,8 @@ export class HostedCluster {
   viewersCheckedAt = 0;
   /** False once dropped from memory: late timers and jobs must not touch it. */
   alive = true;
+  /** Work that must follow the commits in flight, in order (events, replies, snapshots). */
+  outbox: Promise<void> = Promise.resolve();
   private readonly replies = new Map<string, Reply>();
   private chain: Promise<unknown> = Promise.resolve();
 

@@ -131,10 +131,12 @@ export class CommandLog {
     token: number,
     commands: NewCommand[],
     progress: ClusterProgress,
+    /** A client inside a transaction (the batcher's); default: the pool. */
+    on: pg.Pool | pg.PoolClient = this.pool,
   ): Promise<AppendOutcome> {
     const last = commands.at(-1);
     if (!last) return "ok";
-    const { rows } = await this.pool.query<{ fence: number; cl: number; ins: number }>(APPEND_SQL, [
+    const { rows } = await on.query<{ fence: number; cl: number; ins: number }>(APPEND_SQL, [
       clusterId,
       partition,
       token,

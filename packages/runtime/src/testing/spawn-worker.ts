@@ -8,16 +8,24 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 let bundled: Promise<string> | undefined;
 
+/** The repository root: from this file, or the working directory when this code is itself bundled. */
+function repositoryRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return here.endsWith(path.join("packages", "runtime", "src", "testing"))
+    ? path.resolve(here, "../../../..")
+    : process.cwd();
+}
+
 function bundle(): Promise<string> {
+  const root = repositoryRoot();
   if (!bundled) {
     // Inside the repository's node_modules, so the external packages resolve from the bundle.
     const cache = path.join(root, "node_modules/.cache");
     mkdirSync(cache, { recursive: true });
     const outfile = path.join(mkdtempSync(path.join(cache, "kubelab-worker-")), "worker.mjs");
-    const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), "worker-process.ts");
+    const entry = path.join(root, "packages/runtime/src/testing/worker-process.ts");
     bundled = build({
       entryPoints: [entry],
       outfile,
@@ -52,9 +60,13 @@ export async function spawnWorker(config: {
   partitions: number;
   leaseMs: number;
   snapshotEvery?: number;
+  /** Extra node flags (e.g. `--cpu-prof` to profile a benchmark's worker). */
+  nodeArgs?: string[];
 }): Promise<WorkerProcess> {
   const file = await bundle();
-  const child = spawn(process.execPath, [file, JSON.stringify(config)], {
+  const root = repositoryRoot();
+  const { nodeArgs = [], ...settings } = config;
+  const child = spawn(process.execPath, [...nodeArgs, file, JSON.stringify(settings)], {
     stdio: ["ignore", "pipe", "inherit"],
     cwd: root,
   });

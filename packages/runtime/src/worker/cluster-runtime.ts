@@ -29,8 +29,9 @@ import { clusterEventsKey, clusterViewersKey, partitionQueueName, replyChannel }
 import { desiredOwner, desiredPartitions } from "../lease/assignment";
 import { heartbeat, leave } from "../lease/membership";
 import { type HeldLease, PartitionLeases } from "../lease/partition-leases";
+import { AppendBatcher } from "../log/append-batcher";
 import { canonicalJson } from "../log/canonical-json";
-import { type CommandKind, CommandLog, type StoredCommand } from "../log/command-log";
+import { type AppendOutcome, type CommandKind, CommandLog, type StoredCommand } from "../log/command-log";
 import {
   type ClusterJob,
   type InputJob,
@@ -84,6 +85,7 @@ export class ClusterRuntime {
   readonly workerId: string;
   private readonly leases: PartitionLeases;
   private readonly log: CommandLog;
+  private readonly batcher: AppendBatcher;
   private readonly held = new Map<number, HeldPartition>();
   private readonly hot = new Map<string, HostedCluster>();
   private readonly loading = new Map<string, Promise<HostedCluster | null>>();
@@ -119,6 +121,7 @@ export class ClusterRuntime {
       this.leaseMs,
     );
     this.log = new CommandLog(options.pool);
+    this.batcher = new AppendBatcher(options.pool);
   }
 
   /** Join: register, take this worker's share of partitions, and keep doing so. */
@@ -384,58 +387,73 @@ export class ClusterRuntime {
     }
     clock = reanchor(clock, hc.cluster.now(), wall);
     const seq = hc.lastSeq + 1;
-    let outcome: Awaited<ReturnType<CommandLog["append"]>>;
-    try {
-      outcome = await this.log.append(
-        hc.id,
-        p,
-        lease.token,
-        [{ seq, kind, payload: input, virtualTimeMs: at, actorId: data.actorId, inputId: data.inputId }],
-        {
-          expectSeq: hc.lastSeq,
-          virtualTimeMs: clock.virtual,
-          anchorWallMs: clock.wall,
-          speed: clock.speed,
-          status: clock.speed === 0 ? "PAUSED" : "RUNNING",
-        },
-      );
-    } catch (error) {
-      // Not durable, so not acknowledged: drop the in-memory state that ran ahead of the log.
-      this.forget(hc);
-      this.logger.warn({ err: error, cluster: hc.id }, "append failed");
-      await this.reply(data.replyTo, {
-        inputId: data.inputId,
-        ok: false,
-        code: "UNAVAILABLE",
-        message: "the command log is unavailable; the input was not applied, retry",
-      });
-      return;
-    }
-    if (outcome !== "ok") {
-      this.forget(hc);
-      if (outcome === "fenced") void this.losePartition(p, "fenced by a newer lease holder");
-      this.logger.warn({ cluster: hc.id, outcome }, "append refused");
-      await this.reply(data.replyTo, {
-        inputId: data.inputId,
-        ok: false,
-        code: "UNAVAILABLE",
-        message: "the cluster moved to another worker; the input was not applied, retry",
-      });
-      return;
-    }
+    // Group commit: the append joins the next batch; the consumer goes on with the next job while
+    // it commits. Nothing is acknowledged (and no event shown) before the commit.
+    const committed = this.batcher.append({
+      clusterId: hc.id,
+      partition: p,
+      token: lease.token,
+      command: { seq, kind, payload: input, virtualTimeMs: at, actorId: data.actorId, inputId: data.inputId },
+      progress: {
+        virtualTimeMs: clock.virtual,
+        anchorWallMs: clock.wall,
+        speed: clock.speed,
+        status: clock.speed === 0 ? "PAUSED" : "RUNNING",
+      },
+    });
+    // Awaited in order by the outbox; marked handled now so an early failure is not "unhandled".
+    committed.catch(() => {});
     hc.lastSeq = seq;
     hc.clock = clock;
     hc.commandsSinceSnapshot++;
     hc.lastInputWall = wall;
     hc.lastUsedWall = wall;
     const reply: Reply = { inputId: data.inputId, ok: true, result, seq, at };
-    hc.remember(reply);
     if (input.type === "time")
       outputs.push({ type: "clock", now: hc.cluster.now(), speed: clock.speed } as never);
-    // Events first, then the answer: a client that saw the answer finds the change in the stream.
-    await this.publish(hc, outputs, reply, data.replyTo);
+    this.afterCommit(hc, p, committed, outputs, reply, data.replyTo);
     this.maybeSnapshot(hc, lease.token);
     await this.schedule(hc);
+  }
+
+  /**
+   * What follows a commit, in the cluster's order: events, then the reply (a client that saw the
+   * answer finds the change in the stream). A refused or failed append drops the in-memory
+   * cluster, which ran ahead of the log: the next job restores it from what is durable.
+   */
+  private afterCommit(
+    hc: HostedCluster,
+    p: number,
+    committed: Promise<AppendOutcome>,
+    outputs: ClusterOutput[],
+    reply: Reply & { ok: true },
+    replyTo: string | null,
+  ): void {
+    hc.outbox = hc.outbox.then(async () => {
+      let outcome: AppendOutcome | "error";
+      try {
+        outcome = await committed;
+      } catch (error) {
+        this.logger.warn({ err: error, cluster: hc.id }, "append failed");
+        outcome = "error";
+      }
+      if (outcome !== "ok") {
+        this.forget(hc);
+        if (outcome === "fenced") void this.losePartition(p, "fenced by a newer lease holder");
+        await this.reply(replyTo, {
+          inputId: reply.inputId,
+          ok: false,
+          code: "UNAVAILABLE",
+          message:
+            outcome === "error"
+              ? "the command log is unavailable; the input may not have been applied, retry"
+              : "the cluster moved to another worker; the input was not applied, retry",
+        });
+        return;
+      }
+      hc.remember(reply);
+      await this.publish(hc, outputs, reply, replyTo);
+    });
   }
 
   private async handleTick(p: number, job: Job, data: ClusterJob): Promise<void> {
@@ -468,7 +486,8 @@ export class ClusterRuntime {
 
   private async tickNow(hc: HostedCluster): Promise<void> {
     const outputs = this.catchUp(hc, Date.now());
-    await this.publish(hc, outputs);
+    // After the events of inputs still committing, never before them.
+    hc.outbox = hc.outbox.then(() => (hc.alive ? this.publish(hc, outputs) : undefined));
     await this.schedule(hc);
   }
 
@@ -665,14 +684,37 @@ export class ClusterRuntime {
       );
   }
 
-  /** Serialise now (in order with the cluster's inputs), write in the background of the caller. */
+  /**
+   * Serialise now (in order with the cluster's inputs) and write once everything before it is
+   * committed: a snapshot must never contain an input the log might not.
+   */
   private snapshot(hc: HostedCluster, token: number, status?: "SLEEPING"): Promise<boolean> {
     const serialized = hc.cluster.serialize();
     const seq = hc.lastSeq;
     const virtualTimeMs = hc.cluster.now();
+    const summary = hc.cluster.summary();
+    const clock = hc.clock;
     hc.commandsSinceSnapshot = 0;
     hc.snapshotVirtual = virtualTimeMs;
     hc.lastSnapshotWall = Date.now();
+    const written = hc.outbox.then(() => {
+      if (!hc.alive && status !== "SLEEPING") return false;
+      return this.writeSnapshot(hc, token, { seq, virtualTimeMs, serialized, summary, clock }, status);
+    });
+    hc.outbox = written.then(
+      () => {},
+      () => {},
+    );
+    return written;
+  }
+
+  private writeSnapshot(
+    hc: HostedCluster,
+    token: number,
+    snap: { seq: number; virtualTimeMs: number; serialized: string; summary: unknown; clock: VirtualClock },
+    status?: "SLEEPING",
+  ): Promise<boolean> {
+    const { seq, virtualTimeMs, serialized, summary, clock } = snap;
     return this.log.saveSnapshot(
       hc.id,
       hc.partition,
@@ -680,10 +722,10 @@ export class ClusterRuntime {
       { seq, virtualTimeMs, serialized },
       {
         virtualTimeMs,
-        anchorWallMs: status === "SLEEPING" ? Date.now() : hc.clock.wall,
-        speed: hc.clock.speed,
-        status: status ?? (hc.clock.speed === 0 ? "PAUSED" : "RUNNING"),
-        summary: hc.cluster.summary(),
+        anchorWallMs: status === "SLEEPING" ? Date.now() : clock.wall,
+        speed: clock.speed,
+        status: status ?? (clock.speed === 0 ? "PAUSED" : "RUNNING"),
+        summary,
       },
     );
   }
