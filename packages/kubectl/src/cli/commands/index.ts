@@ -1,0 +1,6 @@
+/** The registry of every command the terminal's kubectl supports. */
+import type { Command } from "../command";
+import { getCommand } from "./get";
+
+/** All commands. */
+export const commands: Command[] = [getCommand];
