@@ -2,6 +2,7 @@
  * Every controller kube-controller-manager can run, by its `--controllers` name. Each lives in
  * its own folder under `controllers/`; to add one, import its definition and list it here.
  */
+import { cronJobController } from "../controllers/cronjob/cronjob-controller";
 import { deploymentController } from "../controllers/deployment/deployment-controller";
 import type { ControllerDefinition } from "../controllers/framework/controller";
 import { garbageCollector } from "../controllers/garbage-collector/garbage-collector";
@@ -18,6 +19,7 @@ export const CONTROLLERS: readonly ControllerDefinition[] = [
   deploymentController,
   replicaSetController,
   jobController,
+  cronJobController,
   garbageCollector,
   rootCaCertPublisher,
 ];

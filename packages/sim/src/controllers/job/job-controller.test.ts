@@ -10,6 +10,11 @@ import { EXIT_CODE_ANNOTATION, RUN_MS_ANNOTATION } from "../../controller-manage
 import { getControllerOf } from "../framework/controller-ref";
 import { parseTimestampMs } from "../framework/time";
 
+/**
+ * A Job. It brings its own selector (`manualSelector`) because the simulated apiserver does not
+ * yet generate `batch.kubernetes.io/controller-uid` selectors on create (the Job registry's
+ * generateSelector) while its validation already requires one.
+ */
 function job(name: string, spec: Record<string, unknown>, exitCode: number, runMs: number): KubeObject {
   return {
     apiVersion: "batch/v1",
@@ -17,8 +22,11 @@ function job(name: string, spec: Record<string, unknown>, exitCode: number, runM
     metadata: { name, namespace: "default" },
     spec: {
       ...spec,
+      manualSelector: true,
+      selector: { matchLabels: { "batch.kubernetes.io/job-name": name } },
       template: {
         metadata: {
+          labels: { "batch.kubernetes.io/job-name": name },
           annotations: { [EXIT_CODE_ANNOTATION]: String(exitCode), [RUN_MS_ANNOTATION]: String(runMs) },
         },
         spec: { restartPolicy: "Never", containers: [{ name: "work", image: "busybox" }] },
