@@ -34,6 +34,7 @@ import { kubeadmControlPlaneManifests } from "../node/kubelet/static-pods";
 import { addImageRegistry, addNode, kubeadmImages, nodeBehaviors } from "../node/node-host";
 import { createKubeScheduler, KUBE_SCHEDULER_KIND, kubeSchedulerBehavior } from "../scheduler/component";
 import { bootstrapObjects } from "./bootstrap-objects";
+import "./controllers";
 import {
   CLUSTER_BOOTSTRAP_KIND,
   clusterBootstrapBehavior,

@@ -10,6 +10,7 @@ import { ADMIN_USER, isWatchRequest } from "../apiserver/http";
 import type { ApiServerState } from "../apiserver/state";
 import type { Output } from "../core/simulation";
 import { Simulation } from "../core/simulation";
+import { type ActiveFault, injectFault, repairFault } from "../faults/inject";
 import { assembleCluster, type ClusterAssembly, clusterBehaviors } from "./assemble";
 import type { ApiResult, ClusterInput, ClusterOutput, ObservedChange } from "./io";
 import { type ClusterSpec, collectionPath } from "./spec";
@@ -54,6 +55,8 @@ interface HostState {
   observed: ObservedWatch[];
   /** Watches clients opened, by request id. */
   clientWatches: Record<string, true>;
+  /** Named faults in effect (`faults/`); absent in snapshots older than faults. */
+  faults?: ActiveFault[];
 }
 
 /** A simulated Kubernetes cluster as the runtime hosts it. */
@@ -240,7 +243,14 @@ export class Cluster {
     return result;
   }
 
-  private fault(input: Extract<ClusterInput, { type: "fault" }>): { ok: boolean; error?: string } {
+  private fault(input: Extract<ClusterInput, { type: "fault" }>): unknown {
+    if (input.action === "inject" || input.action === "repair" || input.action === "list") {
+      this.host.faults ??= [];
+      if (input.action === "list") return { ok: true, faults: this.host.faults };
+      if (input.action === "inject")
+        return injectFault(this.sim, this.host.assembly, this.host.faults, input.fault, input.target);
+      return repairFault(this.sim, this.host.assembly, this.host.faults, input.target, input.fault);
+    }
     const exists = (id: string) => this.sim.state.components[id] !== undefined && !isMailbox(id);
     if (input.action === "stop" || input.action === "start") {
       if (!exists(input.component)) return { ok: false, error: `no component named "${input.component}"` };

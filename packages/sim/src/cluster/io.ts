@@ -35,7 +35,16 @@ export type FaultInput =
       /** Powered off rather than crashed: peers are not told (they notice by their timeouts). */
       silent?: boolean;
     }
-  | { type: "fault"; action: "cut" | "heal"; between: [string, string] };
+  | { type: "fault"; action: "cut" | "heal"; between: [string, string] }
+  /**
+   * A named fault (`faults/catalogue.ts`: `node-down`, `etcd-stop`, …) on a target named as
+   * kubectl shows it (a node; the node a control-plane component runs on; a pod `namespace/name`).
+   */
+  | { type: "fault"; action: "inject"; fault: string; target?: string }
+  /** Repair what is in effect on a target (only `fault` when given). */
+  | { type: "fault"; action: "repair"; target: string; fault?: string }
+  /** The faults in effect (`kubelab fault NAME list`). */
+  | { type: "fault"; action: "list" };
 
 /**
  * Moving virtual time by hand. Pause, resume and speed belong to the host's clock (they do not
