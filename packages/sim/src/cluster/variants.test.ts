@@ -117,13 +117,13 @@ describe("variants as kubectl shows them", () => {
         p,
       ).toHaveLength(3);
     const cfg = (
-      get(c, "/api/v1/namespaces/kube-system/configmaps/kubeadm-config")?.data as Record<string, string>
+      get(c, "/api/v1/namespaces/kube-system/configmaps/kubeadm-config")!.data as Record<string, string>
     ).ClusterConfiguration;
     expect(cfg).toContain("controlPlaneEndpoint: control-plane.kubelab.internal:6443");
     expect(cfg).toContain("local:");
     // The `kubernetes` Service's endpoints list every apiserver (the lease reconciler).
     const eps = get(c, "/api/v1/namespaces/default/endpoints/kubernetes");
-    const addrs = (eps?.subsets as { addresses: { ip: string }[] }[])[0]!.addresses.map((a) => a.ip).sort();
+    const addrs = (eps!.subsets as { addresses: { ip: string }[] }[])[0]!.addresses.map((a) => a.ip).sort();
     expect(addrs).toEqual(["172.18.0.2", "172.18.0.3", "172.18.0.4"]);
     expect(c.summary().apiServers.every((a) => a.state === "ready")).toBe(true);
   });
@@ -135,13 +135,13 @@ describe("variants as kubectl shows them", () => {
     expect(cpPods.filter((n) => n.startsWith("kube-apiserver-"))).toHaveLength(3);
     expect(names(list(c, "/api/v1/nodes"))).not.toContain("etcd-host-1");
     const cfg = (
-      get(c, "/api/v1/namespaces/kube-system/configmaps/kubeadm-config")?.data as Record<string, string>
+      get(c, "/api/v1/namespaces/kube-system/configmaps/kubeadm-config")!.data as Record<string, string>
     ).ClusterConfiguration;
     expect(cfg).toContain("external:");
     expect(cfg).toContain("https://172.18.0.5:2379");
     const apiserver = get(c, "/api/v1/namespaces/kube-system/pods/kube-apiserver-control-plane-1");
     const cmd = (
-      (apiserver?.spec as { containers: { command: string[] }[] }).containers[0]!.command ?? []
+      (apiserver!.spec as { containers: { command: string[] }[] }).containers[0]!.command ?? []
     ).join(" ");
     expect(cmd).toContain(
       "--etcd-servers=https://172.18.0.5:2379,https://172.18.0.6:2379,https://172.18.0.7:2379",
@@ -165,7 +165,7 @@ describe("variants as kubectl shows them", () => {
     expect(get(c, "/api/v1/namespaces/kube-system/configmaps/kubeadm-config")).toBeNull();
     // The API still answers, and its leases show the hidden control plane at work.
     const lease = get(c, "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler");
-    expect((lease?.spec as { holderIdentity?: string }).holderIdentity).toMatch(/^managed-control-plane-\d_/);
+    expect((lease!.spec as { holderIdentity?: string }).holderIdentity).toMatch(/^managed-control-plane-\d_/);
   });
 
   it("on premises: CRI-O nodes, Calico's pod CIDR, kube-proxy in IPVS mode", () => {
@@ -177,8 +177,8 @@ describe("variants as kubectl shows them", () => {
       expect((n.spec as { providerID?: string }).providerID).toBeUndefined();
     }
     const proxy = get(c, "/api/v1/namespaces/kube-system/configmaps/kube-proxy");
-    expect((proxy?.data as Record<string, string>)["config.conf"]).toContain("mode: ipvs");
-    expect((proxy?.data as Record<string, string>)["config.conf"]).toContain("clusterCIDR: 192.168.0.0/16");
+    expect((proxy!.data as Record<string, string>)["config.conf"]).toContain("mode: ipvs");
+    expect((proxy!.data as Record<string, string>)["config.conf"]).toContain("clusterCIDR: 192.168.0.0/16");
     const workers = nodes.filter((n) => n.metadata.name?.startsWith("worker-"));
     expect((workers[0]!.status as { capacity: Record<string, string> }).capacity.cpu).toBe("8");
   });
@@ -200,7 +200,7 @@ describe("variants as kubectl shows them", () => {
     const c = settled({ preset: "ha", variant: { controlPlane: { deployment: "self-hosted" } } });
     expect(get(c, "/apis/apps/v1/namespaces/kube-system/daemonsets/kube-apiserver")).not.toBeNull();
     const sched = get(c, "/apis/apps/v1/namespaces/kube-system/deployments/kube-scheduler");
-    expect((sched?.spec as { replicas: number }).replicas).toBe(3);
+    expect((sched!.spec as { replicas: number }).replicas).toBe(3);
     const pods = podFacts(list(c, "/api/v1/namespaces/kube-system/pods"));
     expect(pods.filter((p) => p.name.startsWith("etcd-control-plane-"))).toHaveLength(3);
     expect(pods.filter((p) => /^kube-apiserver-control-plane-\d$/.test(p.name))).toEqual([]);
