@@ -84,7 +84,7 @@ describe("variants as kubectl shows them", () => {
     for (const p of pods) expect(p.phase, p.name).toBe("Running");
     // kubeadm's uploaded configuration and the discovery ConfigMap.
     const kubeadmConfig = get(c, "/api/v1/namespaces/kube-system/configmaps/kubeadm-config");
-    expect((kubeadmConfig?.data as Record<string, string>).ClusterConfiguration).toContain(
+    expect((kubeadmConfig!.data as Record<string, string>).ClusterConfiguration).toContain(
       "podSubnet: 10.244.0.0/16",
     );
     expect(get(c, "/api/v1/namespaces/kube-system/configmaps/kubelet-config")).not.toBeNull();
