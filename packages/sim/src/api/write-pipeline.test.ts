@@ -24,6 +24,14 @@ describe("write pipeline", () => {
     expect((b.spec as Record<string, unknown>).replicas).toBeUndefined();
   });
 
+  it("defaults a private copy even when decoding pruned part of the body", () => {
+    const b = { ...body(), metadata: { name: "web", namespace: "default", creationTimestamp: null } };
+    const r = prepareCreate(b);
+    expect(r.object?.spec.template.spec.containers[0].imagePullPolicy).toBe("Always");
+    expect((b.spec.template.spec.containers[0] as Record<string, unknown>).imagePullPolicy).toBeUndefined();
+    expect((b.spec.template.spec as Record<string, unknown>).restartPolicy).toBeUndefined();
+  });
+
   it("answers 400 for decode errors and 422 for invalid objects", () => {
     const bad = body() as ReturnType<typeof body> & { spec: Record<string, unknown> };
     bad.spec.replicas = "two";

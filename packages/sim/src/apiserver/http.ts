@@ -21,6 +21,32 @@ export const ADMIN_USER: UserInfo = {
   groups: ["kubeadm:cluster-admins", "system:authenticated"],
 };
 
+/** The git commit of the v1.32.0 release, as user agents abbreviate it (`kubernetes/70d3cc9`). */
+const RELEASE = "v1.32.0 (linux/amd64) kubernetes/70d3cc9";
+
+/**
+ * The User-Agent the well-known components send (client-go `DefaultKubernetesUserAgent`:
+ * `<binary>/<version> (<os>/<arch>) kubernetes/<commit>`), by the identity they authenticate as;
+ * a client that sets none gets Go's `Go-http-client/1.1`. Used when a request carries no
+ * `userAgent`, so that managedFields name the component as in a real cluster.
+ */
+export function defaultUserAgent(user: UserInfo): string {
+  const name = user.username;
+  if (name === "system:kube-scheduler") return `kube-scheduler/${RELEASE}`;
+  // The controllers' own service accounts (--use-service-account-credentials) are named *-controller.
+  const sa = name.startsWith("system:serviceaccount:kube-system:") ? name.slice(34) : "";
+  if (
+    name === "system:kube-controller-manager" ||
+    sa.endsWith("-controller") ||
+    sa === "generic-garbage-collector"
+  )
+    return `kube-controller-manager/${RELEASE}`;
+  if (name.startsWith("system:node:")) return `kubelet/${RELEASE}`;
+  if (name === "system:kube-proxy") return `kube-proxy/${RELEASE}`;
+  if (name === ADMIN_USER.username) return `kubectl/${RELEASE}`;
+  return "Go-http-client/1.1";
+}
+
 /** An HTTP request. `verb` is the method (it is what the trace shows). */
 export interface ApiRequest extends Message {
   verb: HttpMethod;
@@ -37,6 +63,8 @@ export interface ApiRequest extends Message {
   /** `Content-Type` (PATCH: `application/merge-patch+json`, `application/json-patch+json`, `application/strategic-merge-patch+json`, `application/apply-patch+yaml`). */
   contentType?: string;
   user: UserInfo;
+  /** `User-Agent`: its first segment is the default field manager (`kubectl/v1.32.0 (linux/amd64) kubernetes/70d3cc9`). */
+  userAgent?: string;
 }
 
 /** An HTTP response. `code` 0 means no HTTP response at all (the connection failed: `error`). */

@@ -34,7 +34,15 @@ function metaOf(o: KubeObject): Meta {
   return o.metadata as Meta;
 }
 
-import { applyDefaults, defaultServiceIPFamilies } from "../api/defaults";
+import type { CustomResourceDefinition } from "kubernetes-types/apiextensions/v1";
+import {
+  crdVersionSchema,
+  decodeCustomResource,
+  type JSONSchemaProps,
+  validateCustomResource,
+  validateCustomResourceUpdate,
+} from "../api/crd";
+import { defaultServiceIPFamilies } from "../api/defaults";
 import {
   applyJsonPatch,
   applyMergePatch,
@@ -48,7 +56,9 @@ import {
 } from "../api/patch";
 import { decodeObject } from "../api/schema/decode";
 import { validateAgainstSchema } from "../api/schema/schema-validation";
-import { isDNS1123Label, isDNS1123Subdomain } from "../api/validation/names";
+import { validateObjectMetaUpdate } from "../api/validation/object-meta";
+import { invalidStatus } from "../api/validation/validate-object";
+import { decodeForWrite, validateCreate, validateUpdate } from "../api/write-pipeline";
 import { deepClone, deepEqual } from "../core/clone";
 import type { Context } from "../core/component";
 import { formatTimestamp } from "../core/time";
@@ -66,6 +76,13 @@ import type { ApiServerState, Inflight } from "./state";
 import { storageKey } from "./storage-keys";
 import { passes, type WatchFilter, withKind } from "./watch";
 import { listCached } from "./watch-cache";
+import {
+  goJsonSyntaxError,
+  type ParsedBody,
+  parseJsonBody,
+  type WriteRequestOptions,
+  writeOptions,
+} from "./write-request";
 
 /** How the apiserver answers a request: implemented by the behaviour module. */
 export type Reply = (ctx: Context, s: ApiServerState, key: string, code: number, body: unknown) => void;
@@ -332,48 +349,91 @@ function onListResult(
 
 // ---- create -----------------------------------------------------------------------------------
 
+const CRD_PREFIX = "/registry/apiextensions.k8s.io/customresourcedefinitions";
+
+/** The structural schema of a custom resource's served version, from its CRD in the cache. */
+function customSchema(s: ApiServerState, r: ServedResource): JSONSchemaProps | undefined {
+  const crd = s.cache.resources[CRD_PREFIX]?.items[`${CRD_PREFIX}/${r.info.resource}.${r.info.group}`];
+  return crd ? crdVersionSchema(crd as unknown as CustomResourceDefinition, r.info.version) : undefined;
+}
+
 /**
- * Decode the request body as the apiserver's serializer does (api/schema/decode: Go type errors
- * are 400s, unknown fields are warnings or errors per `fieldValidation`) into a private copy.
+ * Decode a write's body as the apiserver's codec does (api/schema/decode for built-in kinds:
+ * Go type errors are 400s, unknown and duplicate fields warnings or errors per
+ * `fieldValidation`; custom resources against their CRD's schema), then default it when
+ * `defaults` (the main resource; status writes keep what the client sent). apiVersion and kind
+ * default to the endpoint's (the decoder's default GVK); another version or kind is a 400.
+ * Returns a private copy; warnings go to the response's `Warning` headers.
  */
-function bodyObject(f: Inflight): KubeObject | Status {
-  const b = f.req.body;
-  const fieldValidation = f.req.query?.fieldValidation;
-  const dec = decodeObject(
-    b,
-    fieldValidation === "Strict" || fieldValidation === "Ignore" ? { fieldValidation } : {},
-  );
-  if (dec.status) return dec.status;
-  if (dec.warnings.length > 0) f.warnings = dec.warnings;
-  const obj = deepClone(dec.object!) as KubeObject;
-  if (typeof obj.metadata !== "object" || obj.metadata === null) obj.metadata = {};
+function decodeBody(
+  s: ApiServerState,
+  r: ServedResource,
+  f: Inflight,
+  opts: WriteRequestOptions,
+  body: ParsedBody,
+  defaults: boolean,
+): KubeObject | Status {
+  const v = body.value;
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    return newBadRequest("the object provided is unrecognized (must be of type Object)");
+  const given = v as KubeObject;
+  const expected = apiVersionOf(r);
+  if (
+    (typeof given.apiVersion === "string" && given.apiVersion && given.apiVersion !== expected) ||
+    (typeof given.kind === "string" && given.kind && given.kind !== r.info.kind)
+  ) {
+    return newBadRequest(
+      `the API version in the data (${given.apiVersion}) does not match the expected API version (${expected})`,
+    );
+  }
+  const withKind =
+    given.apiVersion && given.kind ? given : { ...given, apiVersion: expected, kind: r.info.kind };
+  let dec: { object?: KubeObject; warnings: string[]; status?: Status };
+  if (r.info.custom) dec = decodeCustomResource(withKind, customSchema(s, r), opts.fieldValidation);
+  else if (defaults)
+    dec = decodeForWrite(withKind, { fieldValidation: opts.fieldValidation, rawJson: body.raw });
+  else {
+    const d = decodeObject(withKind, { fieldValidation: opts.fieldValidation, rawJson: body.raw });
+    dec = d.object ? { ...d, object: deepClone(d.object) } : d;
+  }
+  if (dec.status || !dec.object) return dec.status ?? newBadRequest("the object provided is unrecognized");
+  if (dec.warnings.length > 0) f.warnings = [...(f.warnings ?? []), ...dec.warnings];
+  const obj = dec.object;
+  if (typeof obj.metadata !== "object" || obj.metadata === null || Array.isArray(obj.metadata))
+    obj.metadata = {};
+  obj.apiVersion = expected;
+  obj.kind = r.info.kind;
   return obj;
 }
 
-/** Schema validation of the whole object plus the registry's name rules; a 422 Status or null. */
-function validateObject(r: ServedResource, obj: KubeObject): Status | null {
-  const nameErr = validateName(r, obj);
-  const schemaErrs = validateAgainstSchema(obj);
-  if (!nameErr && schemaErrs.length === 0) return null;
-  if (schemaErrs.length === 0) return nameErr;
-  return newInvalid(gk(r), obj.metadata.name ?? "", schemaErrs);
-}
-
-/** Name validation the generic registry applies (ValidateObjectMeta with each kind's name rule). */
-function validateName(r: ServedResource, obj: KubeObject): Status | null {
-  const name = obj.metadata.name ?? "";
-  const errs = [];
-  if (!name && !obj.metadata.generateName) {
-    errs.push(required("metadata.name", "name or generateName is required"));
-  } else if (name) {
-    // Namespaces and Services use DNS-1123 labels; most other kinds DNS-1123 subdomains.
-    const label = r.info.group === "" && (r.info.resource === "namespaces" || r.info.resource === "services");
-    for (const msg of label ? isDNS1123Label(name) : isDNS1123Subdomain(name)) {
-      errs.push(invalid("metadata.name", name, msg));
-    }
+/**
+ * The strategy's Validate (create) or ValidateUpdate (`old` set) for a write to the main
+ * resource: semantic rules and the OpenAPI schema for built-in kinds (api/write-pipeline),
+ * the structural schema for custom resources. Status writes check the metadata update and the
+ * schema (the status strategies' rules are mostly about status fields the schema covers).
+ */
+function validateWrite(
+  s: ApiServerState,
+  r: ServedResource,
+  obj: KubeObject,
+  old: KubeObject | null,
+  subresource: string,
+): Status | undefined {
+  if (r.info.custom) {
+    const schema = customSchema(s, r);
+    const errs = old
+      ? validateCustomResourceUpdate(obj, old, schema)
+      : validateCustomResource(obj, schema, r.info.namespaced);
+    return errs.length > 0 ? newInvalid(gk(r), obj.metadata.name ?? "", errs) : undefined;
   }
-  if (r.info.namespaced && !obj.metadata.namespace) errs.push(required("metadata.namespace", ""));
-  return errs.length > 0 ? newInvalid(gk(r), name, errs) : null;
+  if (!old) return validateCreate(obj, { namespaced: r.info.namespaced });
+  if (subresource === "status") {
+    return invalidStatus(obj, [
+      ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+      ...validateAgainstSchema(obj),
+    ]);
+  }
+  return validateUpdate(obj, old);
 }
 
 /** The QoS class of a pod (pkg/apis/core/helper/qos GetPodQOS). */
@@ -405,32 +465,76 @@ function prepareForCreate(r: ServedResource, obj: KubeObject): void {
     };
     obj.spec = { finalizers: ["kubernetes"], ...(obj.spec ?? {}) };
   }
+  if (id === "batch/jobs") generateJobSelector(obj);
   if (GENERATION_RESOURCES.has(id) || r.info.custom) metaOf(obj).generation = 1;
+}
+
+/**
+ * The Job strategy's `generateSelectorIfNeeded` (pkg/registry/batch/job/strategy.go): unless
+ * `manualSelector`, the template gets the job-name and controller-uid labels (legacy and
+ * `batch.kubernetes.io/` forms) and the selector matches `batch.kubernetes.io/controller-uid`.
+ */
+function generateJobSelector(job: KubeObject): void {
+  if (job.spec?.manualSelector === true) return;
+  const name = job.metadata.name ?? "";
+  const uid = job.metadata.uid ?? "";
+  const template = { ...(job.spec?.template ?? {}) };
+  const labels: Record<string, string> = { ...(template.metadata?.labels ?? {}) };
+  for (const k of ["job-name", "batch.kubernetes.io/job-name"]) if (!(k in labels)) labels[k] = name;
+  for (const k of ["controller-uid", "batch.kubernetes.io/controller-uid"])
+    if (!(k in labels)) labels[k] = uid;
+  template.metadata = { ...(template.metadata ?? {}), labels };
+  const selector = { ...(job.spec?.selector ?? {}) };
+  const matchLabels = { ...(selector.matchLabels ?? {}) };
+  if (!("batch.kubernetes.io/controller-uid" in matchLabels))
+    matchLabels["batch.kubernetes.io/controller-uid"] = uid;
+  selector.matchLabels = matchLabels;
+  job.spec = { ...(job.spec ?? {}), selector, template };
+}
+
+/** Whether the request is a dry run (`?dryRun=All`): everything but the write to etcd. */
+function isDryRun(f: Inflight): boolean {
+  return f.req.query?.dryRun === "All";
 }
 
 /** POST: create an object. */
 export function handleCreate(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
   const r = served(s, f);
-  const obj = bodyObject(f);
+  // Options first (create.go validates CreateOptions before decoding the body).
+  const opts = writeOptions(f.req, "CreateOptions");
+  if (isStatusBody(opts)) {
+    reply(ctx, s, key, opts.code, opts);
+    return;
+  }
+  const body = parseJsonBody(f.req.body);
+  if (isStatusBody(body)) {
+    reply(ctx, s, key, body.code, body);
+    return;
+  }
+  const obj = decodeBody(s, r, f, opts, body, true);
   if (isStatusBody(obj)) {
     reply(ctx, s, key, obj.code, obj);
     return;
   }
-  const expected = apiVersionOf(r);
-  if ((obj.apiVersion && obj.apiVersion !== expected) || (obj.kind && obj.kind !== r.info.kind)) {
-    reply(
-      ctx,
-      s,
-      key,
-      400,
-      newBadRequest(
-        `the API version in the data (${obj.apiVersion}) does not match the expected API version (${expected})`,
-      ),
-    );
-    return;
-  }
-  obj.apiVersion = expected;
-  obj.kind = r.info.kind;
+  createObject(ctx, s, key, f, opts, obj, false);
+}
+
+/**
+ * The registry's Create for a decoded, defaulted object (a POST, or a server-side apply of an
+ * object that does not exist yet: `applied`, with its managedFields already set):
+ * BeforeCreate (namespace, name generation, uid, creationTimestamp, the strategy's
+ * PrepareForCreate), admission, validation (422 before anything is written), then quota and etcd.
+ */
+function createObject(
+  ctx: Context,
+  s: ApiServerState,
+  key: string,
+  f: Inflight,
+  _opts: WriteRequestOptions,
+  obj: KubeObject,
+  _applied: boolean,
+): void {
+  const r = served(s, f);
   const meta = metaOf(obj);
   if (r.info.namespaced) {
     if (meta.namespace && f.info.namespace && meta.namespace !== f.info.namespace) {
@@ -452,7 +556,6 @@ export function handleCreate(ctx: Context, s: ApiServerState, key: string, f: In
     return;
   }
   if (!meta.name && meta.generateName) meta.name = generateName(ctx, meta.generateName);
-  applyDefaults(obj);
   // BeforeCreate: uid, creationTimestamp, no deletion state; then the strategy.
   meta.uid = newUid(ctx);
   meta.creationTimestamp = ctx.timestamp();
@@ -473,14 +576,16 @@ export function handleCreate(ctx: Context, s: ApiServerState, key: string, f: In
     reply(ctx, s, key, rejected.code, rejected);
     return;
   }
-  const invalidObj = validateObject(r, obj);
+  const invalidObj = validateWrite(s, r, obj, null, "");
   if (invalidObj) {
-    reply(ctx, s, key, 422, invalidObj);
+    reply(ctx, s, key, invalidObj.code, invalidObj);
     return;
   }
+  const dryRun = isDryRun(f);
   if (r.info.group === "" && r.info.resource === "services") {
     defaultServiceIPFamilies(obj);
-    const failed = allocateServiceAddresses(ctx, s, obj);
+    // A dry run allocates nothing (the real dry-run allocator keeps no state either).
+    const failed = dryRun ? null : allocateServiceAddresses(ctx, s, obj);
     if (failed) {
       reply(ctx, s, key, 422, failed);
       return;
@@ -491,6 +596,13 @@ export function handleCreate(ctx: Context, s: ApiServerState, key: string, f: In
   const quota = admitQuota(s, r, obj);
   if ("status" in quota) {
     reply(ctx, s, key, quota.status.code, quota.status);
+    return;
+  }
+  if (dryRun) {
+    // DryRunnableStorage.Create: AlreadyExists if the key exists, else the object, unwritten.
+    const k = objectKey(r, meta.namespace ?? "", meta.name ?? "");
+    if (cached(s, r, k)) reply(ctx, s, key, 409, newAlreadyExists(gr(r), meta.name ?? ""));
+    else replyObject(ctx, s, key, 201, r, f, obj);
     return;
   }
   if (quota.updates.length > 0) {
@@ -574,13 +686,25 @@ function createInEtcd(ctx: Context, s: ApiServerState, key: string, f: Inflight,
 /** PUT: replace an object (or its status / scale). */
 export function handleUpdate(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
   const r = served(s, f);
-  const obj = f.info.subresource === "scale" ? (deepClone(f.req.body ?? {}) as KubeObject) : bodyObject(f);
+  const opts = writeOptions(f.req, "UpdateOptions");
+  if (isStatusBody(opts)) {
+    reply(ctx, s, key, opts.code, opts);
+    return;
+  }
+  const body = parseJsonBody(f.req.body);
+  if (isStatusBody(body)) {
+    reply(ctx, s, key, body.code, body);
+    return;
+  }
+  const obj =
+    f.info.subresource === "scale"
+      ? (deepClone(body.value ?? {}) as KubeObject)
+      : decodeBody(s, r, f, opts, body, f.info.subresource === "");
   if (isStatusBody(obj)) {
     reply(ctx, s, key, obj.code, obj);
     return;
   }
   if (typeof obj.metadata !== "object" || obj.metadata === null) obj.metadata = {};
-  if (f.info.subresource === "") applyDefaults(obj);
   if (f.info.subresource !== "scale") {
     if (obj.metadata.name && obj.metadata.name !== f.info.name) {
       reply(
@@ -665,15 +789,21 @@ function tryUpdate(
     reply(ctx, s, key, rejected.code, rejected);
     return;
   }
-  const invalidObj = f.info.subresource === "scale" ? null : validateObject(r, next);
+  const invalidObj =
+    f.info.subresource === "scale" ? undefined : validateWrite(s, r, next, existing, f.info.subresource);
   if (invalidObj) {
-    reply(ctx, s, key, 422, invalidObj);
+    reply(ctx, s, key, invalidObj.code, invalidObj);
     return;
   }
   const rev = Number(existing.metadata.resourceVersion);
   // An update that changes nothing is not written (GuaranteedUpdate compares the bytes).
   if (deepEqual(encode(next), encode(existing))) {
     replyObject(ctx, s, key, 200, r, f, existing);
+    return;
+  }
+  if (isDryRun(f)) {
+    // DryRunnableStorage.GuaranteedUpdate: the updated object, unwritten, at the current version.
+    replyObject(ctx, s, key, 200, r, f, withResourceVersion(next, rev));
     return;
   }
   const k = objectKey(r, f.info.namespace, f.info.name);
@@ -813,6 +943,21 @@ export function handlePatch(ctx: Context, s: ApiServerState, key: string, f: Inf
     );
     return;
   }
+  const opts = writeOptions(f.req, "PatchOptions", type);
+  if (isStatusBody(opts)) {
+    reply(ctx, s, key, opts.code, opts);
+    return;
+  }
+  const text = f.req.body;
+  if (typeof text === "string") {
+    // An HTTP body: the patch's JSON text.
+    try {
+      f.req = { ...f.req, body: JSON.parse(text) };
+    } catch (err) {
+      reply(ctx, s, key, 400, newBadRequest(goJsonSyntaxError(text, err)));
+      return;
+    }
+  }
   if (type === "application/json-patch+json") {
     const bad = checkJsonPatchBody(f.req.body);
     if (bad) {
@@ -889,15 +1034,19 @@ function tryPatch(
     return;
   }
   metaOf(obj).resourceVersion = existing.metadata.resourceVersion;
+  let next = obj;
   if (f.info.subresource === "") {
-    const dec = decodeObject(obj);
-    if (dec.status) {
-      reply(ctx, s, key, dec.status.code, dec.status);
+    // The patched object is decoded like a body (patch.go: unknown fields by fieldValidation), then defaulted.
+    const opts = writeOptions(f.req, "PatchOptions", type) as WriteRequestOptions;
+    delete f.warnings;
+    const dec = decodeBody(s, r, f, opts, { value: obj }, true);
+    if (isStatusBody(dec)) {
+      reply(ctx, s, key, dec.code, dec);
       return;
     }
-    applyDefaults(obj);
+    next = dec;
   }
-  f.obj = obj;
+  f.obj = next;
   tryUpdate(ctx, s, key, f, existing, fresh);
 }
 
