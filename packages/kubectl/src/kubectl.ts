@@ -45,51 +45,51 @@ function suggestions(typed: string, names: string[]): string[] {
 }
 
 /** Every top-level command name kubectl has (for "unknown command" suggestions, in cobra's order). */
+// The order kubectl adds them (root help order); cobra suggests in that order.
 const ALL_COMMANDS = [
-  "annotate",
-  "api-resources",
-  "api-versions",
-  "apply",
-  "attach",
-  "auth",
+  "create",
+  "expose",
+  "run",
+  "set",
+  "explain",
+  "get",
+  "edit",
+  "delete",
+  "rollout",
+  "scale",
   "autoscale",
   "certificate",
   "cluster-info",
-  "completion",
-  "config",
+  "top",
   "cordon",
-  "cp",
-  "create",
-  "debug",
-  "delete",
-  "describe",
-  "diff",
+  "uncordon",
   "drain",
-  "edit",
-  "events",
-  "exec",
-  "explain",
-  "expose",
-  "get",
-  "help",
-  "kustomize",
-  "label",
+  "taint",
+  "describe",
   "logs",
-  "options",
-  "patch",
-  "plugin",
+  "attach",
+  "exec",
   "port-forward",
   "proxy",
+  "cp",
+  "auth",
+  "debug",
+  "events",
+  "diff",
+  "apply",
+  "patch",
   "replace",
-  "rollout",
-  "run",
-  "scale",
-  "set",
-  "taint",
-  "top",
-  "uncordon",
-  "version",
   "wait",
+  "kustomize",
+  "label",
+  "annotate",
+  "completion",
+  "api-resources",
+  "api-versions",
+  "config",
+  "plugin",
+  "version",
+  "options",
 ];
 
 function findCommand(argv: string[]): { command: Command | null; path: string[]; rest: string[] } {
@@ -112,7 +112,16 @@ function findCommand(argv: string[]): { command: Command | null; path: string[];
   const path: string[] = [];
   const used: number[] = [];
   for (const p of positions) {
-    const word = argv[p]!;
+    let word = argv[p]!;
+    // An alias names the command it stands for (`create ns` is `create namespace`).
+    const aliased = commands.find(
+      (c) =>
+        c.path.length === path.length + 1 &&
+        c.path.slice(0, -1).join(" ") === path.join(" ") &&
+        c.aliases?.includes(word),
+    );
+    if (aliased) word = aliased.path[aliased.path.length - 1]!;
+    else if (path.join(" ") === "create" && word === "svc") word = "service";
     const candidate = [...path, word].join(" ");
     const isGroupChild = path.length === 0 || (GROUPS.get(path.join(" ")) ?? []).includes(word);
     if (isGroupChild && (commands.some((c) => c.path.join(" ") === candidate) || GROUPS.has(candidate))) {

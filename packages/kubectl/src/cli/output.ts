@@ -21,8 +21,18 @@ export type OutputFormat =
 const ALLOWED =
   "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
 
-/** Parse `-o`. `allowed` narrows the formats (e.g. create's generators have no table). */
-export function parseOutput(o: string, allowed = ALLOWED): OutputFormat {
+/** The formats of commands that print objects they wrote (PrintFlags without the human printers). */
+const WRITE_ALLOWED =
+  "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
+
+/** Parse `-o`. `humanReadable` is false for commands without tables (create, apply, label …). */
+export function parseOutput(o: string, humanReadable = true): OutputFormat {
+  const allowed = humanReadable ? ALLOWED : WRITE_ALLOWED;
+  const refuse = () =>
+    new CommandError(
+      `unable to match a printer suitable for the output format "${o}", allowed formats are: ${allowed}`,
+    );
+  if (!humanReadable && (o === "wide" || o.startsWith("custom-columns"))) throw refuse();
   if (o === "" || o === "wide") return { kind: "table", wide: o === "wide" };
   if (o === "json") return { kind: "json" };
   if (o === "yaml") return { kind: "yaml" };
@@ -35,9 +45,7 @@ export function parseOutput(o: string, allowed = ALLOWED): OutputFormat {
     return { kind: "jsonpath", template: arg, asJson: head === "jsonpath-as-json" };
   }
   if (head === "custom-columns") return { kind: "custom-columns", spec: arg };
-  throw new CommandError(
-    `unable to match a printer suitable for the output format "${o}", allowed formats are: ${allowed}`,
-  );
+  throw refuse();
 }
 
 /** The `List` kubectl wraps several objects in. */

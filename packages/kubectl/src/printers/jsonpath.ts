@@ -47,7 +47,8 @@ const TERMINATORS = new Set([" ", "\t", "\n", ".", ",", "{", "}", "[", "]", "(",
 
 /** Unquote a Go string literal (`"a\n"`), as strconv.Unquote. */
 function unquote(s: string): string {
-  if (s.startsWith("'") || s.startsWith("`")) return s.slice(1, -1);
+  // client-go reads single-quoted names raw, except escaped dots (`'a\.b'` is the key `a.b`).
+  if (s.startsWith("'") || s.startsWith("`")) return s.slice(1, -1).replaceAll("\\.", ".");
   try {
     return JSON.parse(s) as string;
   } catch {
