@@ -9,6 +9,7 @@ import type { Affinity, Node, Pod, PodSpec, PodTemplateSpec, Toleration } from "
 import type { KubeObject } from "../../api/types";
 import {
   getRequiredNodeAffinity,
+  type RequiredNodeAffinity,
   requiredNodeAffinityMatchesNode,
 } from "../../scheduler/internal/node-affinity";
 import { findMatchingUntoleratedTaint } from "../../scheduler/internal/taints";
@@ -98,13 +99,33 @@ export function replaceNodeNameNodeAffinity(affinity: Affinity | undefined, node
   return out;
 }
 
-/** `NewPod`: the pod the DaemonSet would run on a node (for the placement checks). */
-function newPod(ds: KubeObject, nodeName: string): Pod {
+/** What decides where a DaemonSet's pods go, computed once per DaemonSet object (`NewPod`). */
+interface DaemonPlacement {
+  templateNodeName: string;
+  affinity: RequiredNodeAffinity;
+  tolerations: Toleration[];
+}
+
+/**
+ * Placement by DaemonSet object. Cached objects are immutable (a change is a new object), so a
+ * weak cache keyed by identity is safe, and a sync over 5,000 nodes builds the pod only once.
+ */
+const placements = new WeakMap<KubeObject, DaemonPlacement>();
+
+function daemonPlacement(ds: KubeObject): DaemonPlacement {
+  let p = placements.get(ds);
+  if (p) return p;
   const template = (ds.spec?.template ?? {}) as PodTemplateSpec;
   const spec: PodSpec = JSON.parse(JSON.stringify(template.spec ?? { containers: [] }));
-  spec.nodeName = nodeName;
   addDaemonPodTolerations(spec);
-  return { metadata: { ...(template.metadata ?? {}), namespace: ds.metadata.namespace }, spec };
+  const pod: Pod = { metadata: { ...(template.metadata ?? {}), namespace: ds.metadata.namespace }, spec };
+  p = {
+    templateNodeName: template.spec?.nodeName ?? "",
+    affinity: getRequiredNodeAffinity(pod),
+    tolerations: spec.tolerations ?? [],
+  };
+  placements.set(ds, p);
+  return p;
 }
 
 /**
@@ -116,23 +137,20 @@ export function nodeShouldRunDaemonPod(
   ds: KubeObject,
 ): { shouldRun: boolean; shouldContinueRunning: boolean } {
   const name = node.metadata?.name ?? "";
-  const templateNode = ds.spec?.template?.spec?.nodeName ?? "";
-  if (templateNode !== "" && templateNode !== name) return { shouldRun: false, shouldContinueRunning: false };
-  const pod = newPod(ds, name);
-  if (!requiredNodeAffinityMatchesNode(getRequiredNodeAffinity(pod), node))
+  const p = daemonPlacement(ds);
+  if (p.templateNodeName !== "" && p.templateNodeName !== name)
+    return { shouldRun: false, shouldContinueRunning: false };
+  if (!requiredNodeAffinityMatchesNode(p.affinity, node))
     return { shouldRun: false, shouldContinueRunning: false };
   const taints = node.spec?.taints ?? [];
+  if (taints.length === 0) return { shouldRun: true, shouldContinueRunning: true };
   const untolerated = findMatchingUntoleratedTaint(
     taints,
-    pod.spec?.tolerations,
+    p.tolerations,
     (t) => t.effect === "NoExecute" || t.effect === "NoSchedule",
   );
   if (untolerated) {
-    const noExecute = findMatchingUntoleratedTaint(
-      taints,
-      pod.spec?.tolerations,
-      (t) => t.effect === "NoExecute",
-    );
+    const noExecute = findMatchingUntoleratedTaint(taints, p.tolerations, (t) => t.effect === "NoExecute");
     return { shouldRun: false, shouldContinueRunning: noExecute === null };
   }
   return { shouldRun: true, shouldContinueRunning: true };

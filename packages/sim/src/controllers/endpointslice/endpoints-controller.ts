@@ -8,7 +8,12 @@ import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
 import type { KubeObject } from "../../api/types";
 import { defineController, errorMessage, isSuccess, keyOf, type SyncContext, splitKey } from "../framework";
 import { desiredEndpoints } from "./endpoints";
-import { enqueueServicesForPod, POD_LABEL_INDEX, podsForService } from "./service-membership";
+import {
+  enqueueServicesForPod,
+  POD_LABEL_INDEX,
+  podsForService,
+  SERVICE_SELECTOR_INDEX,
+} from "./service-membership";
 import { computeLastChangeTriggerTime, type ServiceTriggerState } from "./trigger-time";
 
 /** The controller's canonical name (`names.EndpointsController`); `endpoint` is its alias. */
@@ -54,7 +59,7 @@ export const endpointsController = defineController<EndpointsData>({
   // --concurrent-endpoint-syncs
   workers: 5,
   informers: [
-    { resource: "services" },
+    { resource: "services", indexers: [SERVICE_SELECTOR_INDEX] },
     { resource: "pods", indexers: [POD_LABEL_INDEX] },
     { resource: "endpoints" },
   ],

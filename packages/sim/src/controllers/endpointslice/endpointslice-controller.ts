@@ -32,7 +32,12 @@ import {
   MAX_ENDPOINTS_PER_SLICE,
   reconcileEndpointSlices,
 } from "./reconciler";
-import { enqueueServicesForPod, POD_LABEL_INDEX, podsForService } from "./service-membership";
+import {
+  enqueueServicesForPod,
+  POD_LABEL_INDEX,
+  podsForService,
+  SERVICE_SELECTOR_INDEX,
+} from "./service-membership";
 import { computeLastChangeTriggerTime, type ServiceTriggerState } from "./trigger-time";
 
 /** The controller's canonical name (`names.EndpointSliceController`); `endpointslice` is its alias. */
@@ -216,7 +221,7 @@ export const endpointSliceController = defineController<EndpointSliceData>({
   // --concurrent-service-endpoint-syncs
   workers: 5,
   informers: [
-    { resource: "services" },
+    { resource: "services", indexers: [SERVICE_SELECTOR_INDEX] },
     { resource: "pods", indexers: [POD_LABEL_INDEX] },
     { resource: "nodes" },
     { resource: SLICES, indexers: [SLICE_SERVICE_INDEX] },

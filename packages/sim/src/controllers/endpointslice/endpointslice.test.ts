@@ -7,7 +7,10 @@ import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../api/types";
 import { registerController } from "../../controller-manager/registry";
 import { ControllerTestCluster } from "../../controller-manager/testing/cluster";
-import { NODE_LIFECYCLE_CONTROLLER, nodeLifecycleController } from "../node-lifecycle/node-lifecycle-controller";
+import {
+  NODE_LIFECYCLE_CONTROLLER,
+  nodeLifecycleController,
+} from "../node-lifecycle/node-lifecycle-controller";
 import { ensureDefaultServiceAccount, TestKubelets } from "../node-lifecycle/testing/test-kubelet";
 import { ENDPOINTS_CONTROLLER, endpointsController } from "./endpoints-controller";
 import { ENDPOINTSLICE_CONTROLLER, endpointSliceController } from "./endpointslice-controller";
@@ -60,7 +63,9 @@ function setup() {
   return { c, k };
 }
 
-function endpointsOf(c: ControllerTestCluster): { name: string; ready: boolean; node: string; zone: string }[] {
+function endpointsOf(
+  c: ControllerTestCluster,
+): { name: string; ready: boolean; node: string; zone: string }[] {
   return c
     .list(SLICES, "default")
     .filter((s) => s.metadata.labels?.["kubernetes.io/service-name"] === "web")
@@ -77,7 +82,9 @@ function endpointsOf(c: ControllerTestCluster): { name: string; ready: boolean; 
 describe("endpointslice controller", () => {
   it("publishes one slice for the Service with its ready pods", () => {
     const { c } = setup();
-    const slices = c.list(SLICES, "default").filter((s) => s.metadata.labels?.["kubernetes.io/service-name"] === "web");
+    const slices = c
+      .list(SLICES, "default")
+      .filter((s) => s.metadata.labels?.["kubernetes.io/service-name"] === "web");
     expect(slices).toHaveLength(1);
     const slice = slices[0]!;
     expect(slice.metadata.name).toMatch(/^web-[a-z0-9]{5}$/);
@@ -86,7 +93,9 @@ describe("endpointslice controller", () => {
       "kubernetes.io/service-name": "web",
       "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io",
     });
-    expect(slice.metadata.ownerReferences).toMatchObject([{ kind: "Service", name: "web", controller: true }]);
+    expect(slice.metadata.ownerReferences).toMatchObject([
+      { kind: "Service", name: "web", controller: true },
+    ]);
     expect(slice.addressType).toBe("IPv4");
     expect(slice.ports).toEqual([{ name: "http", port: 8080, protocol: "TCP" }]);
     expect(endpointsOf(c)).toEqual([
@@ -115,7 +124,9 @@ describe("endpointslice controller", () => {
     c.delete("pods", "default", "web-2", { gracePeriodSeconds: 0 });
     c.delete("pods", "default", "web-3", { gracePeriodSeconds: 0 });
     k.run(2_000);
-    const slices = c.list(SLICES, "default").filter((s) => s.metadata.labels?.["kubernetes.io/service-name"] === "web");
+    const slices = c
+      .list(SLICES, "default")
+      .filter((s) => s.metadata.labels?.["kubernetes.io/service-name"] === "web");
     expect(slices).toHaveLength(1);
     expect(slices[0]!.endpoints ?? []).toEqual([]);
     expect(c.get("endpoints", "default", "web")!.subsets ?? []).toEqual([]);
@@ -141,10 +152,11 @@ describe("endpointslice controller", () => {
     ]);
     k.run(1_000);
     const ep = c.get("endpoints", "default", "web")!;
-    expect(ep.subsets[0].addresses.map((a: { targetRef: { name: string } }) => a.targetRef.name)).toEqual(["web-1"]);
-    expect(ep.subsets[0].notReadyAddresses.map((a: { targetRef: { name: string } }) => a.targetRef.name)).toEqual([
-      "web-2",
-      "web-3",
+    expect(ep.subsets[0].addresses.map((a: { targetRef: { name: string } }) => a.targetRef.name)).toEqual([
+      "web-1",
     ]);
+    expect(
+      ep.subsets[0].notReadyAddresses.map((a: { targetRef: { name: string } }) => a.targetRef.name),
+    ).toEqual(["web-2", "web-3"]);
   });
 });

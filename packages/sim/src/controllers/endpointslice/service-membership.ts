@@ -16,6 +16,20 @@ registerIndexFunction(POD_LABEL_INDEX, (o) => {
   return Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${ns}/${k}=${v}`);
 });
 
+/**
+ * Index of Services by `namespace/key=value` for each pair of their selector (`namespace/*` for
+ * an empty selector): a pod change finds the Services that may select it from its own labels
+ * instead of testing every Service of the namespace.
+ */
+export const SERVICE_SELECTOR_INDEX = "serviceSelectorPair";
+registerIndexFunction(SERVICE_SELECTOR_INDEX, (o) => {
+  const selector = o.spec?.selector as Record<string, string> | undefined;
+  if (!selector) return [];
+  const ns = o.metadata.namespace ?? "";
+  const pairs = Object.entries(selector);
+  return pairs.length === 0 ? [`${ns}/*`] : pairs.map(([k, v]) => `${ns}/${k}=${v}`);
+});
+
 /** `labels.Set(selector).AsSelectorPreValidated().Matches(labels)`. */
 export function selectorMatches(
   selector: Record<string, string>,
@@ -46,14 +60,19 @@ export function podsForService<D>(c: HandlerContext<D>, service: Service): KubeO
 /** `GetPodServiceMemberships`: keys of the Services (with a selector) in the pod's namespace that select it. */
 export function podServiceMemberships<D>(c: HandlerContext<D>, pod: KubeObject): string[] {
   const ns = pod.metadata.namespace ?? "";
+  const seen: Record<string, true> = {};
   const out: string[] = [];
-  for (const svc of c.list("services", ns)) {
-    const selector = svc.spec?.selector;
-    // A Service without a selector gets no endpoints from these controllers.
-    if (!selector) continue;
-    if (selectorMatches(selector, pod.metadata.labels)) out.push(`${ns}/${svc.metadata.name}`);
-  }
-  return out;
+  const consider = (svc: KubeObject) => {
+    const key = `${ns}/${svc.metadata.name}`;
+    if (seen[key]) return;
+    seen[key] = true;
+    // A Service without a selector gets no endpoints from these controllers (never indexed).
+    if (selectorMatches(svc.spec?.selector ?? {}, pod.metadata.labels)) out.push(key);
+  };
+  for (const svc of c.byIndex("services", SERVICE_SELECTOR_INDEX, `${ns}/*`)) consider(svc);
+  for (const [k, v] of Object.entries(pod.metadata.labels ?? {}))
+    for (const svc of c.byIndex("services", SERVICE_SELECTOR_INDEX, `${ns}/${k}=${v}`)) consider(svc);
+  return out.sort();
 }
 
 function ips(p: KubeObject): string {

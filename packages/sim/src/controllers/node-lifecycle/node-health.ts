@@ -27,6 +27,8 @@ export interface NodeHealth {
   ready: ObservedReadyCondition | null;
   /** `spec.renewTime` of the node's Lease last observed (Unix ms); null when none was seen. */
   leaseRenewTime: number | null;
+  /** The same, as written (so an unchanged Lease is recognised without parsing). */
+  leaseRenewRaw: string | null;
 }
 
 /** Grace periods (flags). */
@@ -65,9 +67,49 @@ export function getNodeCondition(status: NodeStatus | undefined, type: string): 
   return status?.conditions?.find((c) => c.type === type);
 }
 
-/** Unix ms of a `metav1.Time`/`MicroTime` string, or null. */
+/** Day numbers of dates already seen (`YYYY-MM-DD` → Unix ms at midnight): leases renew all day long. */
+const dayCache = new Map<string, number>();
+
+function digits(t: string, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const d = t.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * Unix ms of a `metav1.Time`/`MicroTime` string, or null. The node monitor reads one per node
+ * per pass, so the usual `YYYY-MM-DDTHH:MM:SS[.ffffff]Z` shape is decoded by hand.
+ */
 export function parseTime(t: string | undefined | null): number | null {
   if (!t) return null;
+  if (t.length >= 20 && t.charCodeAt(10) === 84 /* T */ && t.charCodeAt(t.length - 1) === 90 /* Z */) {
+    const date = t.slice(0, 10);
+    let day = dayCache.get(date);
+    if (day === undefined) {
+      try {
+        day = parseEpoch(`${date}T00:00:00Z`);
+      } catch {
+        return null;
+      }
+      if (dayCache.size > 1000) dayCache.clear();
+      dayCache.set(date, day);
+    }
+    const h = digits(t, 11, 2);
+    const m = digits(t, 14, 2);
+    const sec = digits(t, 17, 2);
+    if (h < 0 || m < 0 || sec < 0) return null;
+    let ms = 0;
+    if (t.charCodeAt(19) === 46 /* . */) {
+      const frac = t.slice(20, t.length - 1);
+      ms = digits(`${frac}000`, 0, 3);
+      if (ms < 0) return null;
+    }
+    return day + h * 3_600_000 + m * 60_000 + sec * 1000 + ms;
+  }
   try {
     return parseEpoch(t);
   } catch {
@@ -96,6 +138,16 @@ function sameCondition(a: NodeCondition | null, b: NodeCondition): boolean {
   );
 }
 
+function freshHealth(now: number, ready: ObservedReadyCondition | null, transition: number): NodeHealth {
+  return {
+    probeTimestamp: now,
+    readyTransitionTimestamp: transition,
+    ready,
+    leaseRenewTime: null,
+    leaseRenewRaw: null,
+  };
+}
+
 /**
  * `tryUpdateNodeHealth`: compare the node (and its Lease) with what was remembered, refresh the
  * probe timestamp when a new heartbeat shows, and when the last probe is older than the grace
@@ -104,7 +156,9 @@ function sameCondition(a: NodeCondition | null, b: NodeCondition): boolean {
  * "Kubelet never posted node status." for a condition the kubelet never set).
  *
  * `now` is the controller's clock in Unix ms and `nowTime` the same instant as a `metav1.Time`.
- * Pure: the node is not modified.
+ * The node is not modified; `saved` is the controller's own record and is updated in place when
+ * only the Lease moved (the common case, every node every 5 s: no copy); the conditions returned
+ * are the node's own, read-only.
  */
 export function tryUpdateNodeHealth(
   node: Node,
@@ -114,12 +168,12 @@ export function tryUpdateNodeHealth(
   nowTime: string,
   config: NodeHealthConfig = DEFAULT_NODE_HEALTH_CONFIG,
 ): NodeHealthCheck {
+  // Hot path (every node, every 5 s): no parsing or copying unless something changed.
   const creationTime = node.metadata?.creationTimestamp ?? nowTime;
-  const creationMs = parseTime(creationTime) ?? now;
   const currentReadyCondition = getNodeCondition(node.status, "Ready");
   let observedReady: NodeCondition;
   let gracePeriodMs: number;
-  let health: NodeHealth | undefined = saved ? { ...saved } : undefined;
+  let health: NodeHealth | undefined = saved;
 
   if (!currentReadyCondition) {
     // The kubelet (or this controller) never posted a Ready condition: pretend an Unknown one
@@ -131,16 +185,20 @@ export function tryUpdateNodeHealth(
       lastTransitionTime: creationTime,
     };
     gracePeriodMs = config.nodeStartupGracePeriodMs;
-    if (health) health.ready = null;
-    else
+    if (health) health = { ...health, ready: null };
+    else {
+      const creationMs = parseTime(creationTime) ?? now;
       health = {
         probeTimestamp: creationMs,
         readyTransitionTimestamp: creationMs,
         ready: null,
         leaseRenewTime: null,
+        leaseRenewRaw: null,
       };
+    }
   } else {
-    observedReady = { ...currentReadyCondition };
+    // Read-only: the caller never changes it.
+    observedReady = currentReadyCondition;
     gracePeriodMs = config.nodeMonitorGracePeriodMs;
   }
 
@@ -148,34 +206,37 @@ export function tryUpdateNodeHealth(
   // Captured before the branches below, which replace the record (and so forget the lease:
   // the next pass then counts the same lease as new, a quirk of the real code kept here).
   const savedLeaseRenew = health?.leaseRenewTime ?? null;
-  const current = snapshot(currentReadyCondition);
+  const savedLeaseRaw = health?.leaseRenewRaw ?? null;
   if (!health) {
     // First sight of a node that already has a Ready condition: assume "now" as its heartbeat.
-    health = { probeTimestamp: now, readyTransitionTimestamp: now, ready: current, leaseRenewTime: null };
-  } else if (!savedCondition && current) {
-    health = { probeTimestamp: now, readyTransitionTimestamp: now, ready: current, leaseRenewTime: null };
-  } else if (savedCondition && !current) {
+    health = freshHealth(now, snapshot(currentReadyCondition), now);
+  } else if (!savedCondition && currentReadyCondition) {
+    health = freshHealth(now, snapshot(currentReadyCondition), now);
+  } else if (savedCondition && !currentReadyCondition) {
     // The Ready condition disappeared (an error upstream): treat as freshly observed.
-    health = { probeTimestamp: now, readyTransitionTimestamp: now, ready: null, leaseRenewTime: null };
-  } else if (savedCondition && current && savedCondition.lastHeartbeatTime !== current.lastHeartbeatTime) {
+    health = freshHealth(now, null, now);
+  } else if (
+    savedCondition &&
+    currentReadyCondition &&
+    savedCondition.lastHeartbeatTime !== (currentReadyCondition.lastHeartbeatTime ?? "")
+  ) {
     const transition =
-      savedCondition.lastTransitionTime !== current.lastTransitionTime
+      savedCondition.lastTransitionTime !== (currentReadyCondition.lastTransitionTime ?? "")
         ? now
         : health.readyTransitionTimestamp;
-    health = {
-      probeTimestamp: now,
-      readyTransitionTimestamp: transition,
-      ready: current,
-      leaseRenewTime: null,
-    };
+    health = freshHealth(now, snapshot(currentReadyCondition), transition);
   }
 
   // Always refresh the probe when the Lease was renewed: a kubelet that renews its Lease but
   // never posts status is considered healthy. (`MicroTime.Before` is false when either is nil.)
-  const observedRenew = parseTime(lease?.spec?.renewTime);
-  if (lease && (savedLeaseRenew === null || (observedRenew !== null && savedLeaseRenew < observedRenew))) {
-    health.leaseRenewTime = observedRenew;
-    health.probeTimestamp = now;
+  const raw = lease?.spec?.renewTime ?? null;
+  if (lease && (savedLeaseRenew === null || raw !== savedLeaseRaw)) {
+    const observedRenew = parseTime(raw);
+    if (savedLeaseRenew === null || (observedRenew !== null && savedLeaseRenew < observedRenew)) {
+      health.leaseRenewTime = observedRenew;
+      health.leaseRenewRaw = raw;
+      health.probeTimestamp = now;
+    }
   }
 
   if (now > health.probeTimestamp + gracePeriodMs) {
@@ -207,6 +268,7 @@ export function tryUpdateNodeHealth(
           readyTransitionTimestamp: now,
           ready: snapshot(newReady),
           leaseRenewTime: health.leaseRenewTime,
+          leaseRenewRaw: health.leaseRenewRaw,
         },
         gracePeriodMs,
         observedReady,
@@ -219,7 +281,7 @@ export function tryUpdateNodeHealth(
     health,
     gracePeriodMs,
     observedReady,
-    currentReady: currentReadyCondition ? { ...currentReadyCondition } : null,
+    currentReady: currentReadyCondition ?? null,
     statusUpdate: null,
   };
 }
