@@ -132,6 +132,8 @@ function startLeading(ctx: Context, s: ControllerManagerState): void {
     for (const need of def.informers) {
       let set = needs[need.resource];
       if (!set) {
+        // Every shared informer keeps the namespace index (client-go's NamespaceIndex), so
+        // `list(resource, namespace)` is a look-up; controllers add the indexes they need.
         set = new Set(["namespace"]);
         needs[need.resource] = set;
       }

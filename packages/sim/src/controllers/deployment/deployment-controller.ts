@@ -27,6 +27,7 @@ import {
   CONTROLLER_UID_INDEX,
   getControllerOf,
   keyOf,
+  NAMESPACE_INDEX,
   newControllerRef,
   ORPHAN_INDEX,
   splitKey,
@@ -211,7 +212,7 @@ export const deploymentController = defineController<null>({
   // --concurrent-deployment-syncs (pkg/controller/deployment/config/v1alpha1/defaults.go).
   workers: 5,
   informers: [
-    { resource: DEPLOY },
+    { resource: DEPLOY, indexers: [NAMESPACE_INDEX] },
     { resource: RS, indexers: [CONTROLLER_UID_INDEX, ORPHAN_INDEX] },
     { resource: PODS, indexers: [CONTROLLER_UID_INDEX] },
   ],

@@ -43,6 +43,8 @@ export const OWNER_UID_INDEX = "ownerUid";
  * ReplicaSet find adoptable pods without scanning every pod of the namespace.
  */
 export const ORPHAN_INDEX = "orphanByNamespace";
+/** Index (`namespace`, built into the informer, kept on every shared informer): objects by namespace. */
+export const NAMESPACE_INDEX = "namespace";
 /** Index (`controllerUid`, built into the informer): objects by their controller's uid. */
 export const CONTROLLER_UID_INDEX = "controllerUid";
 

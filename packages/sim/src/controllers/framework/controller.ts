@@ -22,7 +22,7 @@ export interface ControllerSettings {
 export interface InformerNeed {
   /** `pods`, `replicasets.apps`, `jobs.batch`, … */
   resource: string;
-  /** Index function names (see `controller-ref.ts` and `registerIndexFunction`). */
+  /** Index function names (see `controller-ref.ts` and `registerIndexFunction`); `namespace` is always kept. */
   indexers?: readonly string[];
 }
 

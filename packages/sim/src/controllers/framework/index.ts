@@ -26,7 +26,7 @@
  *     { resource: "replicasets.apps" },
  *     { resource: "pods", indexers: [CONTROLLER_UID_INDEX, ORPHAN_INDEX] },
  *   ],
- *   init: () => ({ expectations: {} }),
+ *   init: (settings) => ({ expectations: {} }),          // settings: KCM flags some controllers read
  *   handlers: {                                          // event handlers: enqueue keys, no writes
  *     "replicasets.apps": (c, d) => c.enqueue(keyOf(d.object)),
  *     pods: (c, d) => { const ref = getControllerOf(d.object); if (ref?.kind === "ReplicaSet") c.enqueue(`${d.object.metadata.namespace}/${ref.name}`); },
@@ -73,8 +73,10 @@
  * - **Plain data only** in `data`: no Maps, classes or closures; cached objects are shared and
  *   read-only (copy before changing: `{ ...obj, metadata: { ...obj.metadata, labels } }`).
  *
- * Tests: `controller-manager/testing.ts` (`ControllerTestCluster`) boots a control plane with
- * a kube-controller-manager running chosen controllers, and can act as the kubelet.
+ * Tests: `controller-manager/testing/cluster.ts` (`ControllerTestCluster`) boots a control
+ * plane with kube-controller-manager replicas running chosen controllers (`--controllers`
+ * names or aliases) and a stand-in kubelet (`testing/fake-kubelet.ts`) that makes pods
+ * Running/Ready and ends them by annotation; read results with `get`/`list`/`events`.
  */
 export * from "./claim";
 export * from "./controller";

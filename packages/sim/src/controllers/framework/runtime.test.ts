@@ -20,7 +20,11 @@ const podCounter = defineController<CounterData>({
   component: "pod-counter",
   workers: 2,
   enabledByDefault: false,
-  informers: [{ resource: "pods" }, { resource: "configmaps" }, { resource: "namespaces" }],
+  informers: [
+    { resource: "pods", indexers: ["namespace"] },
+    { resource: "configmaps" },
+    { resource: "namespaces" },
+  ],
   init: () => ({ writes: 0 }),
   handlers: {
     pods: (c, d) => c.enqueue(d.object.metadata.namespace ?? ""),

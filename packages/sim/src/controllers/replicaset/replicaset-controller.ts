@@ -22,6 +22,7 @@ import {
   CONTROLLER_UID_INDEX,
   getControllerOf,
   keyOf,
+  NAMESPACE_INDEX,
   newControllerRef,
   ORPHAN_INDEX,
   splitKey,
@@ -157,7 +158,7 @@ export const replicaSetController = defineController<Data>({
   // --concurrent-replicaset-syncs (pkg/controller/replicaset/config/v1alpha1/defaults.go).
   workers: 5,
   informers: [
-    { resource: RS, indexers: [CONTROLLER_UID_INDEX] },
+    { resource: RS, indexers: [CONTROLLER_UID_INDEX, NAMESPACE_INDEX] },
     { resource: PODS, indexers: [CONTROLLER_UID_INDEX, ORPHAN_INDEX] },
   ],
   init: () => ({ expectations: {} }),
