@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { controlPlaneBehaviors } from "../apiserver/control-plane";
+import { Simulation } from "../core/simulation";
 import { defaultControllerManagerConfig, isControllerEnabled } from "./config";
-import { enabledControllers } from "./controller-manager";
+import { enabledControllers, kubeControllerManagerBehavior } from "./controller-manager";
 import { ControllerTestCluster } from "./testing/cluster";
+import { fakeKubeletBehavior } from "./testing/fake-kubelet";
 
 const rs = (name: string) => ({
   apiVersion: "apps/v1",
@@ -78,5 +81,42 @@ describe("kube-controller-manager", () => {
     expect(c.sim.now - cutAt).toBeLessThanOrEqual(12_500);
     expect(c.manager(leader).restarts).toBe(1);
     expect(c.waitFor(() => c.manager(1 - leader).leading, 30_000)).toBe(true);
+  });
+
+  it("a snapshot taken mid-rollout restores to exactly the same future", () => {
+    const c = new ControllerTestCluster({
+      managers: 2,
+      controllers: ["deployment", "replicaset", "serviceaccount", "garbagecollector"],
+      kubelet: { startDelayMs: 700 },
+    });
+    c.sim.configureTrace({ enabled: true });
+    c.waitFor(() => c.get("serviceaccounts", "default", "default") !== undefined);
+    c.h.send("POST", "/apis/apps/v1/namespaces/default/deployments", {
+      body: {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "web" },
+        spec: {
+          replicas: 5,
+          selector: { matchLabels: { app: "web" } },
+          template: {
+            metadata: { labels: { app: "web" } },
+            spec: { containers: [{ name: "c", image: "nginx" }] },
+          },
+        },
+      },
+    });
+    c.advance(1234); // in the middle of slow-start batches and status writes
+    c.sim.drainTrace();
+    const snapshot = c.sim.serialize();
+    const behaviors = [...controlPlaneBehaviors, kubeControllerManagerBehavior, fakeKubeletBehavior];
+    const restored = Simulation.restore(snapshot, behaviors);
+    c.advance(20_000);
+    restored.advanceBy(20_000);
+    const a = c.sim.drainTrace();
+    const b = restored.drainTrace();
+    expect(a.length).toBeGreaterThan(100);
+    expect(b).toEqual(a);
+    expect(restored.serialize()).toBe(c.sim.serialize());
   });
 });
