@@ -70,12 +70,19 @@ function endpointsOf(
     .list(SLICES, "default")
     .filter((s) => s.metadata.labels?.["kubernetes.io/service-name"] === "web")
     .flatMap((s) => s.endpoints ?? [])
-    .map((e: Record<string, any>) => ({
-      name: e.targetRef.name,
-      ready: e.conditions.ready,
-      node: e.nodeName,
-      zone: e.zone,
-    }))
+    .map(
+      (e: {
+        targetRef: { name: string };
+        conditions: { ready: boolean };
+        nodeName: string;
+        zone: string;
+      }) => ({
+        name: e.targetRef.name,
+        ready: e.conditions.ready,
+        node: e.nodeName,
+        zone: e.zone,
+      }),
+    )
     .sort((a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name));
 }
 
