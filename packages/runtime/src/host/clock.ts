@@ -1,8 +1,12 @@
 /**
  * A cluster's virtual clock as the host runs it: virtual time is a function of wall time,
- * `anchor.virtual + (wall − anchor.wall) × speed`, so a cluster nobody looks at needs no work to
- * keep time — whoever touches it next catches it up to "now" in one go, and the determinism of
- * the simulation makes that identical to having run it tick by tick.
+ * `anchor.virtual + (min(wall, until) − anchor.wall) × speed`, so keeping time needs no work —
+ * whoever touches the cluster next catches it up in one go, and the determinism of the
+ * simulation makes that identical to having run it tick by tick.
+ *
+ * Time runs while someone watches the cluster (`until` null) or for a settling window after its
+ * last input (`until` = then + window); after that it stands still until the next input or
+ * viewer, so a cluster nobody follows costs nothing however long it is left alone.
  */
 
 /** Fastest allowed speed (virtual ms per wall ms). */
@@ -15,19 +19,23 @@ export interface VirtualClock {
   /** Unix ms the anchor was taken at. */
   wall: number;
   speed: number;
+  /** Wall ms after which the clock stands still (null: it runs on). */
+  until: number | null;
 }
 
 /** Virtual time the clock reads at wall time `wall` (never before the anchor). */
 export function clockTarget(clock: VirtualClock, wall: number): number {
-  if (clock.speed === 0 || wall <= clock.wall) return clock.virtual;
-  return clock.virtual + (wall - clock.wall) * clock.speed;
+  const w = clock.until === null ? wall : Math.min(wall, clock.until);
+  if (clock.speed === 0 || w <= clock.wall) return clock.virtual;
+  return clock.virtual + (w - clock.wall) * clock.speed;
 }
 
 /** Wall time at which the clock reaches virtual time `virtual` (Infinity when paused). */
 export function wallAt(clock: VirtualClock, virtual: number): number {
   if (virtual <= clock.virtual) return clock.wall;
   if (clock.speed === 0) return Number.POSITIVE_INFINITY;
-  return clock.wall + (virtual - clock.virtual) / clock.speed;
+  const at = clock.wall + (virtual - clock.virtual) / clock.speed;
+  return clock.until !== null && at > clock.until ? Number.POSITIVE_INFINITY : at;
 }
 
 /**
@@ -37,7 +45,17 @@ export function wallAt(clock: VirtualClock, virtual: number): number {
  */
 export function reanchor(clock: VirtualClock, simNow: number, wall: number): VirtualClock {
   const target = clockTarget(clock, wall);
-  return { virtual: Math.max(target, simNow), wall, speed: clock.speed };
+  return { virtual: Math.max(target, simNow), wall, speed: clock.speed, until: clock.until };
+}
+
+/** Let the clock run until `until` (wall ms), or on and on (null), from where it reads now. */
+export function runUntil(
+  clock: VirtualClock,
+  simNow: number,
+  wall: number,
+  until: number | null,
+): VirtualClock {
+  return { ...reanchor(clock, simNow, wall), until };
 }
 
 /** A new speed from now on (0 pauses). */
@@ -52,26 +70,27 @@ export interface WakePolicy {
   liveFloorMs: number;
   /** Nobody watches but an input arrived recently: wake-ups are coalesced to this interval. */
   settlingFloorMs: number;
-  /** Nobody watches and it has settled: it wakes at its next timer but no more often than this. */
-  idleFloorMs: number;
-  /** How long after the last input a cluster counts as settling. */
+  /**
+   * How long time keeps running after the last input when nobody watches (controllers, the
+   * scheduler and kubelets act on it: a Deployment's pods get created, scheduled and started).
+   */
   settleMs: number;
 }
 
-/** Defaults: 50 ms live (timers within 100 ms at 1×), 1 s settling, 60 s idle, 30 s settle window. */
+/** Defaults: 50 ms live (timers within 100 ms at 1×), 1 s settling wake-ups, 60 s settle window. */
 export const DEFAULT_WAKE_POLICY: WakePolicy = {
   liveFloorMs: 50,
   settlingFloorMs: 1_000,
-  idleFloorMs: 60_000,
-  settleMs: 30_000,
+  settleMs: 60_000,
 };
 
 /** How closely a cluster is followed right now. */
-export type Attention = "live" | "settling" | "idle";
+export type Attention = "live" | "settling";
 
 /**
  * The wall time of the next wake-up: the clock's arrival at the simulation's next timer, but not
- * sooner than the attention's floor. Null when nothing is pending or time is paused.
+ * sooner than the attention's floor, and one last time when the clock stops (so the cluster is
+ * run up to the moment it rests at). Null when nothing is pending, time is paused or has stopped.
  */
 export function nextWakeWall(
   clock: VirtualClock,
@@ -81,12 +100,10 @@ export function nextWakeWall(
   wall: number,
 ): number | null {
   if (nextTimer === null || clock.speed === 0) return null;
-  const due = wallAt(clock, nextTimer);
-  const floor =
-    attention === "live"
-      ? policy.liveFloorMs
-      : attention === "settling"
-        ? policy.settlingFloorMs
-        : policy.idleFloorMs;
-  return Math.max(Math.ceil(due), wall + floor);
+  if (clock.until !== null && wall >= clock.until) return null;
+  let due = wallAt(clock, nextTimer);
+  if (clock.until !== null) due = Math.min(due, clock.until);
+  const floor = attention === "live" ? policy.liveFloorMs : policy.settlingFloorMs;
+  const at = Math.max(Math.ceil(due), wall + floor);
+  return clock.until !== null ? Math.min(at, Math.ceil(clock.until)) : at;
 }

@@ -20,6 +20,7 @@ import {
   DEFAULT_WAKE_POLICY,
   nextWakeWall,
   reanchor,
+  runUntil,
   type VirtualClock,
   type WakePolicy,
   withSpeed,
@@ -385,7 +386,13 @@ export class ClusterRuntime {
       outputs.push(...r.outputs);
       result = r.response;
     }
-    clock = reanchor(clock, hc.cluster.now(), wall);
+    // An input keeps time running for the settling window (for ever while someone watches).
+    clock = runUntil(
+      clock,
+      hc.cluster.now(),
+      wall,
+      clock.until === null && hc.viewers ? null : wall + this.policy.settleMs,
+    );
     const seq = hc.lastSeq + 1;
     // Group commit: the append joins the next batch; the consumer goes on with the next job while
     // it commits. Nothing is acknowledged (and no event shown) before the commit.
@@ -592,12 +599,14 @@ export class ClusterRuntime {
     for (const command of commands) replay(cluster, command, this.logger);
     const lastSeq = commands.at(-1)?.seq ?? snapshot?.seq ?? 1;
     const wall = Date.now();
-    // Asleep, the clock stood still; running, it kept going while nobody held the cluster.
-    let clock: VirtualClock =
-      record.status === "SLEEPING"
-        ? { virtual: Math.max(record.virtualTimeMs, cluster.now()), wall, speed: record.speed }
-        : { virtual: record.virtualTimeMs, wall: record.anchorWallMs, speed: record.speed };
-    clock = reanchor(clock, cluster.now(), wall);
+    // Time resumes where it was last recorded (it stood still while nobody held the cluster) and
+    // runs for a settling window, as after an input.
+    const clock: VirtualClock = {
+      virtual: Math.max(record.virtualTimeMs, cluster.now()),
+      wall,
+      speed: record.speed,
+      until: wall + this.policy.settleMs,
+    };
     const quota = await quotaFor(this.options.pool, record.ownerId);
     const hc = new HostedCluster(record.id, record.ownerId, p, cluster, lastSeq, clock, {
       maxPods: quota.maxPodsPerCluster,
@@ -623,8 +632,12 @@ export class ClusterRuntime {
       hc.viewers =
         (await this.options.redis.exists(clusterViewersKey(this.options.prefix, hc.id)).catch(() => 0)) === 1;
     }
-    if (hc.viewers || hc.cluster.openWatches() > 0) return "live";
-    return now - hc.lastInputWall < this.policy.settleMs ? "settling" : "idle";
+    // Live: the clock runs on; otherwise it runs for a settling window from when the viewer left.
+    const live = hc.viewers || hc.cluster.openWatches() > 0;
+    if (live && hc.clock.until !== null) hc.clock = runUntil(hc.clock, hc.cluster.now(), now, null);
+    else if (!live && hc.clock.until === null)
+      hc.clock = runUntil(hc.clock, hc.cluster.now(), now, now + this.policy.settleMs);
+    return live ? "live" : "settling";
   }
 
   /**
@@ -773,6 +786,8 @@ export class ClusterRuntime {
     const idle = [...this.hot.values()].filter(
       (hc) =>
         now - Math.max(hc.lastUsedWall, hc.lastInputWall) > this.sleepAfterMs &&
+        hc.clock.until !== null &&
+        hc.clock.until < now &&
         !hc.viewers &&
         hc.cluster.openWatches() === 0,
     );

@@ -6,8 +6,8 @@ import { partitionQueueName } from "../keys";
 import { eventually, RuntimeTestbed } from "../testing/testbed";
 import type { ClusterRuntime } from "./cluster-runtime";
 
-// Done-when 4: an idle, unwatched cluster processes no jobs until its next timer; watched, its
-// timers fire on time at 1×.
+// Done-when 4: an idle, unwatched cluster processes no jobs until its next timer (and, once
+// settled, none at all: its clock stands still); watched, its timers fire on time at 1×.
 
 const bed = new RuntimeTestbed("time", process.env, 2);
 const jobs: { name: string; clusterId: string; at: number }[] = [];
@@ -17,8 +17,8 @@ let client: RuntimeClient;
 
 beforeAll(async () => {
   runtime = await bed.worker({
-    // Idle clusters wake at their next timer but at most every 1.5 s; nothing counts as settling.
-    wake: { idleFloorMs: 1_500, settleMs: 0, settlingFloorMs: 1_500, liveFloorMs: 50 },
+    // Unwatched, time runs for 2 s after the last input, with wake-ups coalesced to 700 ms.
+    wake: { settleMs: 2_000, settlingFloorMs: 700, liveFloorMs: 50 },
     onJob: (e) => jobs.push({ name: e.name, clusterId: e.clusterId, at: Date.now() }),
     onWake: (e) => wakes.push(e),
   });
@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => bed.cleanup());
 
 describe("time", () => {
-  it("leaves an idle, unwatched cluster alone until its next wake-up", async () => {
+  it("leaves an unwatched cluster alone until its next wake-up, and idle once it has settled", async () => {
     const owner = await bed.user();
     const id = await bed.cluster(client, owner);
     const bootedAt = Date.now();
@@ -35,24 +35,35 @@ describe("time", () => {
       connection: bed.redis(),
       prefix: bullPrefix(bed.prefix),
     });
-    // One delayed job is planned for the cluster: its next timer, coalesced to the idle floor.
+    const forCluster = () => jobs.filter((j) => j.clusterId === id);
+    // One delayed job is planned: its next timer, coalesced to the settling floor.
     const delayed = (await queue.getDelayed()).filter((j) => j.data.clusterId === id);
     expect(delayed).toHaveLength(1);
     const due = delayed[0]!.data.due as number;
-    expect(due).toBeGreaterThanOrEqual(bootedAt + 1_000);
-    // Until then, no job of that cluster runs at all.
-    const processedBefore = jobs.filter((j) => j.clusterId === id).length;
-    await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now() - 200)));
-    expect(jobs.filter((j) => j.clusterId === id).length).toBe(processedBefore);
-    // Then exactly the wake-up runs, not before its due time, and the cluster catches up to its clock.
-    const tick = await eventually(
-      () => jobs.find((j) => j.clusterId === id && j.name === "tick"),
-      10_000,
-      "tick",
-    );
+    expect(due).toBeGreaterThanOrEqual(bootedAt + 600);
+    // Until then, no job of that cluster runs at all; then the wake-up runs, not before it is due.
+    const before = forCluster().length;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now() - 100)));
+    expect(forCluster().length).toBe(before);
+    const tick = await eventually(() => forCluster().find((j) => j.name === "tick"), 10_000, "tick");
     expect(tick.at).toBeGreaterThanOrEqual(due);
-    const now = runtime.hostedCluster(id)!.now();
-    expect(now).toBeGreaterThan(2_000 + 1_000);
+
+    // Once settled (2 s after its last input) its clock stands still: no job, no timer, no time.
+    await eventually(
+      async () =>
+        Date.now() > bootedAt + 3_000 && (await queue.getDelayed()).every((j) => j.data.clusterId !== id),
+      10_000,
+      "settled",
+    );
+    const settledJobs = forCluster().length;
+    const frozenAt = runtime.hostedCluster(id)!.now();
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(forCluster().length).toBe(settledJobs);
+    expect(runtime.hostedCluster(id)!.now()).toBe(frozenAt);
+    // The next input is applied where time stopped, and time runs again.
+    const applied = await client.send(id, { type: "time", action: "advance", ms: 0 });
+    expect(applied.at).toBe(frozenAt);
+    await eventually(() => runtime.hostedCluster(id)!.now() > frozenAt + 500, 5_000, "time running again");
     await queue.close();
   });
 
