@@ -1,7 +1,34 @@
 /** The registry of every command the terminal's kubectl supports. */
 import type { Command } from "../command";
 import { createCommands } from "./create";
+import { deleteCommand } from "./delete";
 import { getCommand } from "./get";
+import { infoCommands } from "./info";
+import { logsCommand } from "./logs";
+import {
+  annotateCommand,
+  cordonCommands,
+  labelCommand,
+  rolloutSimpleCommands,
+  scaleCommand,
+  setImageCommand,
+  taintCommand,
+} from "./mutate";
+import { rolloutCommands } from "./rollout";
 
 /** All commands. */
-export const commands: Command[] = [getCommand, ...createCommands];
+export const commands: Command[] = [
+  getCommand,
+  ...createCommands,
+  deleteCommand,
+  scaleCommand,
+  labelCommand,
+  annotateCommand,
+  ...cordonCommands,
+  taintCommand,
+  setImageCommand,
+  ...rolloutSimpleCommands,
+  ...rolloutCommands,
+  logsCommand,
+  ...infoCommands,
+];

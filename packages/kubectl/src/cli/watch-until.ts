@@ -1,0 +1,81 @@
+/**
+ * Waiting on one object through a watch (kubectl `wait` and `delete --wait`): list it by name,
+ * then watch from that resourceVersion until a condition holds, it is deleted, or time runs out.
+ */
+import { type ResourceMapping, resourcePath } from "../client/discovery";
+import { ApiError, statusFromResponse } from "../client/errors";
+import type { CommandContext } from "./context";
+
+/** What a wait saw: the condition met (with the object), the object gone, or a timeout. */
+export type WaitOutcome =
+  | { kind: "met"; obj: Record<string, unknown> }
+  | { kind: "deleted" }
+  | { kind: "timeout" };
+
+/**
+ * Watch `name` until `check(obj)` is true (or, with `check` null, until the object is deleted).
+ * `uid` ties a deletion wait to the object that was deleted (a new one with the same name counts as gone).
+ */
+export async function waitForObject(
+  ctx: CommandContext,
+  m: ResourceMapping,
+  ns: string | undefined,
+  name: string,
+  check: ((obj: Record<string, unknown>) => boolean) | null,
+  opts: { uid?: string; timeoutMs: number },
+): Promise<WaitOutcome> {
+  const query = { fieldSelector: `metadata.name=${name}` };
+  const listed = (await ctx.rest.getJson(resourcePath(m, ns), query)) as {
+    items?: Record<string, unknown>[];
+    metadata?: { resourceVersion?: string };
+  };
+  const current = listed.items?.[0];
+  const uidOf = (o: Record<string, unknown>) => (o.metadata as { uid?: string } | undefined)?.uid;
+  if (check === null && (!current || (opts.uid && uidOf(current) !== opts.uid))) return { kind: "deleted" };
+  if (check !== null && current && check(current)) return { kind: "met", obj: current };
+  const stream = await ctx.io.transport.watch({
+    method: "GET",
+    path: resourcePath(m, ns),
+    query: {
+      ...query,
+      watch: "true",
+      resourceVersion: listed.metadata?.resourceVersion ?? "",
+      timeoutSeconds: String(Math.ceil(opts.timeoutMs / 1000)),
+    },
+    headers: { accept: "application/json" },
+  });
+  if (stream.status !== 200) throw new ApiError(statusFromResponse(stream.status, stream.errorBody ?? ""));
+  const abort = () => stream.cancel();
+  ctx.io.signal?.addEventListener("abort", abort);
+  try {
+    for await (const ev of stream.events) {
+      const obj = ev.object as Record<string, unknown>;
+      if (ev.type === "ERROR") throw new ApiError(obj);
+      if (ev.type === "BOOKMARK") continue;
+      if (check === null) {
+        if (ev.type === "DELETED" && (!opts.uid || uidOf(obj) === opts.uid)) return { kind: "deleted" };
+        continue;
+      }
+      if (ev.type !== "DELETED" && check(obj)) return { kind: "met", obj };
+    }
+  } finally {
+    ctx.io.signal?.removeEventListener("abort", abort);
+    stream.cancel();
+  }
+  return { kind: "timeout" };
+}
+
+/** kubectl's duration flags (`30s`, `5m`, `1h`, `0`): milliseconds. */
+export function parseDuration(s: string): number {
+  if (/^\d+$/.test(s)) return Number(s) * 1000;
+  let total = 0;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+  let matched = "";
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    matched += m[0];
+    const v = Number(m[1]);
+    total += m[2] === "ms" ? v : m[2] === "s" ? v * 1000 : m[2] === "m" ? v * 60_000 : v * 3_600_000;
+  }
+  if (matched !== s) throw new Error(`time: invalid duration "${s}"`);
+  return total;
+}
