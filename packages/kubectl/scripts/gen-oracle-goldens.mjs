@@ -9,9 +9,9 @@ import { splitCase } from "./oracle-cases.mjs";
 const dir = new URL("../testdata/oracle/", import.meta.url);
 const version = execFileSync("kubectl", ["version", "--client"], { encoding: "utf8" }).split("\n")[0];
 for (const { name, args } of splitCase(readFileSync(new URL("cases.txt", dir), "utf8"))) {
-  // biome-ignore lint/style/noProcessEnv: the oracle needs the caller's PATH to find kubectl
   const r = spawnSync("kubectl", args, {
     encoding: "utf8",
+    // biome-ignore lint/style/noProcessEnv: the oracle needs the caller's PATH to find kubectl
     env: { ...process.env, KUBECONFIG: "/dev/null" },
   });
   writeFileSync(
