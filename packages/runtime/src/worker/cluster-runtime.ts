@@ -19,7 +19,6 @@ import {
   clockTarget,
   DEFAULT_WAKE_POLICY,
   nextWakeWall,
-  reanchor,
   runUntil,
   type VirtualClock,
   type WakePolicy,
