@@ -45,7 +45,7 @@ import {
   startTerminating,
   syncPod,
 } from "./pod-sync";
-import { onExecProbeResponse, onNetProbeResponse, onProbeTimeout, onProbeTimer } from "./prober";
+import { onExecProbeResponse, onNetProbeResponse, onProbeTimer } from "./prober";
 import { createKubeletState, type KubeletState } from "./state";
 import { CONFIG_MIRROR, onMirrorCreated, onMirrorPod, startStaticPods, syncMirrorPods } from "./static-pods";
 
@@ -179,7 +179,7 @@ function onCriResponse(ctx: Context, s: KubeletState, res: CriResponse): void {
   delete s.cri.pending[res.requestId];
   switch (call.op) {
     case "probe":
-      onExecProbeResponse(ctx, s, call.data!.key as string, res);
+      onExecProbeResponse(ctx, s, call.data!.uid as string, call.data!.key as string, res);
       return;
     case "ListPodSandbox":
       s.runtimeListing.sandboxes = true;
@@ -299,7 +299,7 @@ function onApiEvent(
     return;
   }
   if (ev.kind !== "response") return;
-  const data = ev.data as { uid?: string; fp?: string; key?: string } | undefined;
+  const data = ev.data as { uid?: string; fp?: string | number; key?: string } | undefined;
   switch (ev.tag) {
     case "node-register":
     case "node-get":
@@ -320,7 +320,7 @@ function onApiEvent(
       }
       return;
     case "node-status":
-      onNodeStatusResponse(ctx, s, ev.code, ev.body, data?.fp ?? "");
+      onNodeStatusResponse(ctx, s, ev.code, ev.body, String(data?.fp ?? ""));
       applyPodCidr(ctx, s);
       return;
     case "lease-get":
@@ -329,7 +329,7 @@ function onApiEvent(
       onLeaseResponse(ctx, s, ev.tag, ev.code, ev.body);
       return;
     case "pod-status":
-      onPodStatusResponse(ctx, s, data!.uid!, data!.fp!, ev.code);
+      onPodStatusResponse(ctx, s, data!.uid!, data!.fp as number, ev.code);
       return;
     case "pod-delete":
       onPodDeleteResponse(ctx, s, data!.uid!, ev.code);
@@ -391,12 +391,9 @@ export const kubeletBehavior = defineBehavior<KubeletState>({
       case "ContainerEvent":
         onContainerEvent(ctx, s, (msg as ContainerEvent).status);
         return;
-      case "NET-RESPONSE": {
-        const res = msg as NetResponse;
-        const key = s.probeCalls[res.requestId];
-        if (key) onNetProbeResponse(ctx, s, key, res);
+      case "NET-RESPONSE":
+        onNetProbeResponse(ctx, s, msg as NetResponse);
         return;
-      }
       case "CONNECTION-REFUSED": {
         // The runtime is down: every CRI call fails with gRPC's "connection refused".
         const original = (msg as ConnectionRefused).original as CriRequest;
@@ -459,10 +456,7 @@ export const kubeletBehavior = defineBehavior<KubeletState>({
         return;
       }
       case "probe":
-        onProbeTimer(ctx, s, t.key!);
-        return;
-      case "probe-timeout":
-        onProbeTimeout(ctx, s, t.key!, t.requestId!);
+        onProbeTimer(ctx, s, t.uid!, (t as Timer & { probe: string }).probe);
         return;
       case "prestop-done":
         onPreStopDone(ctx, s, t.uid!, t.id!, t.grace!);

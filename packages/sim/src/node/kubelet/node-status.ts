@@ -115,11 +115,10 @@ function notReadyMessage(s: KubeletState): string | null {
   return null;
 }
 
-/** The node status the kubelet would post now (conditions in the kubelet's order, Ready last). */
-export function computeNodeStatus(ctx: Context, s: KubeletState): Record<string, unknown> {
-  const { capacity, allocatable } = nodeResources(s.cfg.size, s.cfg.settings.maxPods);
+/** The node's conditions now (kubelet order, Ready last); records transitions and their events. */
+function nodeConditions(ctx: Context, s: KubeletState): ReturnType<typeof condition>[] {
   const notReady = notReadyMessage(s);
-  const conditions = [
+  return [
     condition(
       ctx,
       s,
@@ -141,6 +140,15 @@ export function computeNodeStatus(ctx: Context, s: KubeletState): Record<string,
       ? condition(ctx, s, "Ready", "False", "KubeletNotReady", notReady)
       : condition(ctx, s, "Ready", "True", "KubeletReady", "kubelet is posting ready status"),
   ];
+}
+
+/** The node status the kubelet would post now (conditions given, or computed). */
+export function computeNodeStatus(
+  ctx: Context,
+  s: KubeletState,
+  conds = nodeConditions(ctx, s),
+): Record<string, unknown> {
+  const { capacity, allocatable } = nodeResources(s.cfg.size, s.cfg.settings.maxPods);
   const images = [...s.images]
     .sort((a, b) => b.size - a.size)
     .slice(0, s.cfg.settings.nodeStatusMaxImages)
@@ -148,7 +156,7 @@ export function computeNodeStatus(ctx: Context, s: KubeletState): Record<string,
   return {
     capacity,
     allocatable,
-    conditions,
+    conditions: conds,
     addresses: [
       { type: "InternalIP", address: s.cfg.nodeIP },
       { type: "Hostname", address: s.cfg.nodeName },
@@ -225,14 +233,12 @@ export function onRegisterResponse(
 /** The status loop's step: post the status if it changed, or if the report interval passed. */
 export function syncNodeStatus(ctx: Context, s: KubeletState, force = false): void {
   if (!s.node.uid || s.node.statusInflight) return;
-  const status = computeNodeStatus(ctx, s);
+  const conds = nodeConditions(ctx, s);
   s.node.statusUpdates++;
-  const fp = JSON.stringify({
-    ...status,
-    conditions: (
-      status.conditions as { type: string; status: string; reason: string; message: string }[]
-    ).map((c) => [c.type, c.status, c.reason, c.message]),
-  });
+  // What can change between updates: the conditions and the images (capacity and nodeInfo are fixed).
+  let fp = "";
+  for (const c of conds) fp += `${c.status}/${c.reason}/${c.message}|`;
+  fp += `${s.images.length}/${s.images[s.images.length - 1]?.id ?? ""}`;
   const due =
     s.node.lastReportAt < 0 || ctx.now - s.node.lastReportAt >= s.cfg.settings.nodeStatusReportFrequencyMs;
   if (!force && !due && fp === s.node.fingerprint) return;
@@ -244,7 +250,7 @@ export function syncNodeStatus(ctx: Context, s: KubeletState, force = false): vo
       method: "PATCH",
       path: `/api/v1/nodes/${s.cfg.nodeName}/status`,
       contentType: "application/strategic-merge-patch+json",
-      body: { status },
+      body: { status: computeNodeStatus(ctx, s, conds) },
     },
     "node-status",
     { fp },

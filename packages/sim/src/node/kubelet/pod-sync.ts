@@ -147,7 +147,7 @@ export function createWorker(
     ready: {},
     started: {},
     conditionTimes: {},
-    statusSent: "",
+    statusSent: 0,
     statusInflight: false,
     statusDirty: false,
     terminalPhase: null,
@@ -938,7 +938,7 @@ export function flushStatuses(ctx: Context, s: KubeletState): void {
       continue;
     }
     const status = generatePodStatus(ctx, s, w);
-    const fp = JSON.stringify(status);
+    const fp = hashText(JSON.stringify(status));
     if (fp === w.statusSent) {
       maybeDelete(ctx, s, w);
       continue;
@@ -960,12 +960,24 @@ export function flushStatuses(ctx: Context, s: KubeletState): void {
   }
 }
 
+/** A 53-bit FNV-1a style hash of a text (the last status sent is remembered by its hash, not its text). */
+export function hashText(text: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
+}
+
 /** The answer to a status PATCH. */
 export function onPodStatusResponse(
   ctx: Context,
   s: KubeletState,
   uid: string,
-  fp: string,
+  fp: number,
   code: number,
 ): void {
   const w = s.workers[uid];

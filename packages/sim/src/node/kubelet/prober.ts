@@ -8,9 +8,10 @@
  * containers that have probes get timers.
  */
 import type { Context, Timer } from "../../core/component";
-import type { CriResponse, NetResponse } from "../runtime/cri";
+import type { CriResponse, HttpGet, NetResponse, TcpConnect } from "../runtime/cri";
 import { criCall } from "./cri-client";
 import { recordEvent } from "./events";
+import { markStatus } from "./pod-sync";
 import type { ContainerRecord, KubeletState, PodWorker, ProbeWorker } from "./state";
 
 /** A probe as the pod spec writes it (after API defaulting). */
@@ -47,10 +48,6 @@ function probeOf(c: ProbedContainer, type: ProbeWorker["type"]): Probe | undefin
     | undefined;
 }
 
-function keyOf(w: PodWorker, container: string, type: string): string {
-  return `${w.uid}/${container}/${type}`;
-}
-
 /** Start the probe workers of a container that just started. */
 export function startProbes(
   ctx: Context,
@@ -70,8 +67,9 @@ export function startProbes(
       type,
       container: c.name,
       containerId: r.id,
-      timer: ctx.setTimer(first, { name: "probe", key: keyOf(w, c.name, type) } as Timer),
+      timer: ctx.setTimer(first, { name: "probe", uid: w.uid, probe: key } as Timer),
       inflight: 0,
+      sentAt: 0,
       successes: 0,
       failures: 0,
       result: type === "readiness" ? "failure" : type === "liveness" ? "success" : null,
@@ -80,11 +78,10 @@ export function startProbes(
 }
 
 /** Stop the probe workers of a container (or of the whole pod). */
-export function stopProbes(ctx: Context, s: KubeletState, w: PodWorker, container?: string): void {
+export function stopProbes(ctx: Context, _s: KubeletState, w: PodWorker, container?: string): void {
   for (const [k, pw] of Object.entries(w.probes)) {
     if (container !== undefined && pw.container !== container) continue;
     ctx.cancelTimer(pw.timer);
-    if (pw.inflight) delete s.probeCalls[pw.inflight];
     delete w.probes[k];
   }
 }
@@ -96,99 +93,118 @@ function resolvePort(c: ProbedContainer, port: number | string): number {
 }
 
 function findContainer(w: PodWorker, name: string): ProbedContainer | undefined {
-  return [...(w.pod.spec?.initContainers ?? []), ...(w.pod.spec?.containers ?? [])].find(
-    (c: ProbedContainer) => c.name === name,
-  );
+  for (const c of (w.pod.spec?.containers ?? []) as ProbedContainer[]) if (c.name === name) return c;
+  for (const c of (w.pod.spec?.initContainers ?? []) as ProbedContainer[]) if (c.name === name) return c;
+  return undefined;
+}
+
+const USER_AGENTS: Record<string, string> = {};
+
+/** `kube-probe/1.32`: the prober's User-Agent (major.minor of the kubelet). */
+function userAgent(version: string): string {
+  let ua = USER_AGENTS[version];
+  if (!ua) {
+    ua = `kube-probe/${version.replace(/^v(\d+\.\d+).*$/, "$1")}`;
+    USER_AGENTS[version] = ua;
+  }
+  return ua;
+}
+
+function timeoutMessage(w: PodWorker, c: ProbedContainer, p: Probe): string {
+  if (p.httpGet)
+    return `Get "http://${p.httpGet.host ?? w.sandbox?.ip}:${resolvePort(c, p.httpGet.port)}${p.httpGet.path ?? "/"}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
+  if (p.exec) return `command "${(p.exec.command ?? []).join(" ")}" timed out`;
+  return `dial tcp ${p.tcpSocket?.host ?? w.sandbox?.ip}:${resolvePort(c, p.tcpSocket?.port ?? 0)}: i/o timeout`;
 }
 
 /** A probe tick: run the probe (unless held back) and schedule the next one. */
-export function onProbeTimer(ctx: Context, s: KubeletState, fullKey: string): void {
-  const [uid, container, type] = fullKey.split("/") as [string, string, ProbeWorker["type"]];
+export function onProbeTimer(ctx: Context, s: KubeletState, uid: string, key: string): void {
   const w = s.workers[uid];
-  const pw = w?.probes[`${container}/${type}`];
+  const pw = w?.probes[key];
   if (!w || !pw) return;
-  const c = findContainer(w, container);
-  const p = c ? probeOf(c, type) : undefined;
+  const c = findContainer(w, pw.container);
+  const p = c ? probeOf(c, pw.type) : undefined;
   if (!c || !p) return;
-  pw.timer = ctx.setTimer((p.periodSeconds ?? 10) * 1000, { name: "probe", key: fullKey } as Timer);
+  const timeoutMs = (p.timeoutSeconds ?? 1) * 1000;
+  pw.timer = ctx.setTimer((p.periodSeconds ?? 10) * 1000, { name: "probe", uid, probe: key } as Timer);
+  if (pw.inflight) {
+    // No answer within the probe's timeout (the pod unreachable, the runtime down): a failure.
+    if (ctx.now - pw.sentAt < timeoutMs) return;
+    pw.inflight = 0;
+    applyResult(ctx, s, w, pw, false, timeoutMessage(w, c, p));
+  }
   // Liveness and readiness wait for the startup probe; nothing is probed while terminating.
-  if (pw.inflight || w.terminating) return;
-  if (type !== "startup" && w.probes[`${container}/startup`] && !w.started[container]) return;
-  if (type !== "readiness" && pw.result === "failure") return; // on hold until the container restarts
-  const timeout = p.timeoutSeconds ?? 1;
+  if (w.terminating) return;
+  if (pw.type !== "startup" && !w.started[pw.container] && w.probes[`${pw.container}/startup`]) return;
+  if (pw.type !== "readiness" && pw.result === "failure") return; // on hold until the container restarts
+  pw.sentAt = ctx.now;
   if (p.exec) {
     pw.inflight = criCall(
       ctx,
       s,
-      { verb: "ExecSync", containerId: pw.containerId, cmd: p.exec.command ?? [], timeout },
-      { op: "probe", data: { key: fullKey } },
+      {
+        verb: "ExecSync",
+        containerId: pw.containerId,
+        cmd: p.exec.command ?? [],
+        timeout: p.timeoutSeconds ?? 1,
+      },
+      { op: "probe", data: { uid, key } },
     );
-  } else if (p.httpGet || p.tcpSocket || p.grpc) {
-    const ip = p.httpGet?.host ?? p.tcpSocket?.host ?? w.sandbox?.ip ?? "";
-    const port = p.httpGet
-      ? resolvePort(c, p.httpGet.port)
-      : p.tcpSocket
-        ? resolvePort(c, p.tcpSocket.port)
-        : (p.grpc?.port ?? 0);
-    const requestId = 1_000_000_000 + s.nextNetId++;
-    pw.inflight = requestId;
-    // The kubelet's connections reach pods from the node's bridge address (the pod CIDR's gateway).
-    const clientIP = ip.replace(/\.\d+$/, ".1");
-    if (p.httpGet) {
-      ctx.send(s.cfg.runtime, {
-        verb: "HTTP-GET",
-        requestId,
-        ip,
-        port,
-        path: p.httpGet.path ?? "/",
-        clientIP,
-        userAgent: `kube-probe/${s.cfg.kubeletVersion.replace(/^v(\d+\.\d+).*$/, "$1")}`,
-        object: `Pod/${w.namespace}/${w.name}`,
-        detail: `${type} probe`,
-      } as never);
-    } else {
-      ctx.send(s.cfg.runtime, {
-        verb: "TCP-CONNECT",
-        requestId,
-        ip,
-        port,
-        object: `Pod/${w.namespace}/${w.name}`,
-        detail: `${type} probe`,
-      } as never);
-    }
+    return;
   }
-  s.probeCalls[pw.inflight] = fullKey;
-  // A probe with no answer within its timeout fails (the runtime being down, a partition).
-  ctx.setTimer(timeout * 1000 + 5, { name: "probe-timeout", key: fullKey, requestId: pw.inflight } as Timer);
+  if (!p.httpGet && !p.tcpSocket && !p.grpc) return;
+  const ip = p.httpGet?.host ?? p.tcpSocket?.host ?? w.sandbox?.ip ?? "";
+  const port = p.httpGet
+    ? resolvePort(c, p.httpGet.port)
+    : p.tcpSocket
+      ? resolvePort(c, p.tcpSocket.port)
+      : (p.grpc?.port ?? 0);
+  const requestId = s.nextNetId++;
+  pw.inflight = requestId;
+  const tag = `${uid}|${key}`;
+  if (p.httpGet) {
+    const req: HttpGet = {
+      verb: "HTTP-GET",
+      requestId,
+      ip,
+      port,
+      path: p.httpGet.path ?? "/",
+      // The kubelet's connections reach pods from the node's bridge address (the pod CIDR's gateway).
+      clientIP: w.sandbox?.ip === ip ? ip.slice(0, ip.lastIndexOf(".")) + ".1" : s.cfg.nodeIP,
+      userAgent: userAgent(s.cfg.kubeletVersion),
+      tag,
+    };
+    ctx.send(s.cfg.runtime, req, { latencyMs: 0 });
+  } else {
+    const req: TcpConnect = { verb: "TCP-CONNECT", requestId, ip, port, tag };
+    ctx.send(s.cfg.runtime, req, { latencyMs: 0 });
+  }
 }
 
-/** The timeout of a probe that got no answer. */
-export function onProbeTimeout(ctx: Context, s: KubeletState, key: string, requestId: number): void {
-  if (s.probeCalls[requestId] !== key) return;
-  delete s.probeCalls[requestId];
-  const [uid, container, type] = key.split("/") as [string, string, ProbeWorker["type"]];
+function workerOf(
+  s: KubeletState,
+  uid: string,
+  key: string,
+  requestId: number,
+): { w: PodWorker; pw: ProbeWorker } | null {
   const w = s.workers[uid];
-  const pw = w?.probes[`${container}/${type}`];
-  if (!w || !pw || pw.inflight !== requestId) return;
+  const pw = w?.probes[key];
+  if (!w || !pw || pw.inflight !== requestId) return null;
   pw.inflight = 0;
-  const c = findContainer(w, container)!;
-  const p = probeOf(c, type)!;
-  const what = p.httpGet
-    ? `Get "http://${w.sandbox?.ip}:${resolvePort(c, p.httpGet.port)}${p.httpGet.path ?? "/"}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`
-    : p.exec
-      ? `command "${(p.exec.command ?? []).join(" ")}" timed out`
-      : `dial tcp ${w.sandbox?.ip}:${resolvePort(c, p.tcpSocket?.port ?? 0)}: i/o timeout`;
-  applyResult(ctx, s, w, pw, false, what);
+  return { w, pw };
 }
 
 /** The answer to an exec probe (CRI ExecSync). */
-export function onExecProbeResponse(ctx: Context, s: KubeletState, key: string, res: CriResponse): void {
-  delete s.probeCalls[res.requestId];
-  const [uid, container, type] = key.split("/") as [string, string, ProbeWorker["type"]];
-  const w = s.workers[uid];
-  const pw = w?.probes[`${container}/${type}`];
-  if (!w || !pw || pw.inflight !== res.requestId) return;
-  pw.inflight = 0;
+export function onExecProbeResponse(
+  ctx: Context,
+  s: KubeletState,
+  uid: string,
+  key: string,
+  res: CriResponse,
+): void {
+  const found = workerOf(s, uid, key, res.requestId);
+  if (!found) return;
+  const { w, pw } = found;
   if (res.error) {
     if (res.error.code === "DeadlineExceeded") {
       applyResult(
@@ -206,24 +222,24 @@ export function onExecProbeResponse(ctx: Context, s: KubeletState, key: string, 
       ctx,
       s.recorder,
       s.client,
-      probeRef(w, container),
+      probeRef(w, pw.container),
       "Warning",
       "Unhealthy",
-      `${TITLE[type]} probe errored: rpc error: code = ${res.error.code} desc = ${res.error.message}`,
+      `${TITLE[pw.type]} probe errored: rpc error: code = ${res.error.code} desc = ${res.error.message}`,
     );
     return;
   }
   applyResult(ctx, s, w, pw, res.exitCode === 0, `${res.stdout ?? ""}${res.stderr ?? ""}`);
 }
 
-/** The answer to an HTTP or TCP probe. */
-export function onNetProbeResponse(ctx: Context, s: KubeletState, key: string, res: NetResponse): void {
-  delete s.probeCalls[res.requestId];
-  const [uid, container, type] = key.split("/") as [string, string, ProbeWorker["type"]];
-  const w = s.workers[uid];
-  const pw = w?.probes[`${container}/${type}`];
-  if (!w || !pw || pw.inflight !== res.requestId) return;
-  pw.inflight = 0;
+/** The answer to an HTTP or TCP probe (routed by the tag it echoes). */
+export function onNetProbeResponse(ctx: Context, s: KubeletState, res: NetResponse): void {
+  const tag = res.tag;
+  if (!tag) return;
+  const bar = tag.indexOf("|");
+  const found = workerOf(s, tag.slice(0, bar), tag.slice(bar + 1), res.requestId);
+  if (!found) return;
+  const { w, pw } = found;
   if (res.error) {
     applyResult(ctx, s, w, pw, false, res.error);
     return;
@@ -257,10 +273,11 @@ function applyResult(
   const c = findContainer(w, pw.container)!;
   const p = probeOf(c, pw.type)!;
   if (ok) {
-    pw.successes++;
     pw.failures = 0;
+    if (pw.result === "success") return;
+    pw.successes++;
     const threshold = pw.type === "readiness" ? (p.successThreshold ?? 1) : 1;
-    if (pw.result !== "success" && pw.successes >= threshold) setResult(ctx, s, w, pw, "success");
+    if (pw.successes >= threshold) setResult(ctx, s, w, pw, "success");
     return;
   }
   pw.failures++;
@@ -275,8 +292,6 @@ function applyResult(
     `${TITLE[pw.type]} probe failed: ${message}`,
   );
   if (pw.result !== "failure" && pw.failures >= (p.failureThreshold ?? 3))
-    setResult(ctx, s, w, pw, "failure");
-  else if (pw.type === "startup" && pw.result === null && pw.failures >= (p.failureThreshold ?? 3))
     setResult(ctx, s, w, pw, "failure");
 }
 
@@ -307,8 +322,7 @@ function setResult(
         w.killRequested[name] = `Container ${name} failed liveness probe, will be restarted`;
       break;
   }
-  s.dirtyPods[w.uid] = true;
-  if (s.statusFlushTimer < 0) s.statusFlushTimer = ctx.setTimer(5, { name: "status-flush" });
+  markStatus(ctx, s, w);
   if (w.killRequested[name] || pw.type === "startup")
     ctx.setTimer(0, { name: "pod-resync", uid: w.uid } as Timer);
 }

@@ -35,8 +35,9 @@ export interface ProbeWorker {
   containerId: string;
   /** The pending tick timer. */
   timer: number;
-  /** Request id of the probe in flight (0: none). */
+  /** Request id of the probe in flight (0: none) and when it was sent. */
   inflight: number;
+  sentAt: number;
   successes: number;
   failures: number;
   /** Current result; readiness starts as failure, liveness as success, startup as unknown. */
@@ -95,8 +96,8 @@ export interface PodWorker {
   ready: Record<string, boolean>;
   started: Record<string, boolean>;
   conditionTimes: Record<string, { status: string; time: string }>;
-  /** Last status sent (JSON), a PATCH in flight, and whether a newer one waits. */
-  statusSent: string;
+  /** Hash of the last status sent, a PATCH in flight, and whether a newer one waits. */
+  statusSent: number;
   statusInflight: boolean;
   statusDirty: boolean;
   /** A start just failed: wait for the worker's retry (or a container event) before syncing again. */
@@ -149,6 +150,8 @@ export interface KubeletState {
   /** What the runtime reported at start, consumed as workers are created (the PLEG's first relist). */
   runtimeCache: { sandboxes: CriSandboxStatus[]; containers: CriContainerStatus[] };
   workers: Record<string, PodWorker>;
+  /** Uids of the static pods' workers. */
+  staticUids: string[];
   /** `namespace/name` → worker uid (static pods by their mirror name). */
   byName: Record<string, string>;
   images: CriImage[];
@@ -162,8 +165,6 @@ export interface KubeletState {
   /** Sandboxes to remove at the next housekeeping tick (container GC). */
   gcSandboxes: Record<string, true>;
   networkReady: boolean;
-  /** Probe/exec/http request ids → probe worker key (`uid/container/type`). */
-  probeCalls: Record<number, string>;
   nextNetId: number;
 }
 
@@ -197,6 +198,7 @@ export function createKubeletState(cfg: KubeletConfig): KubeletState {
     runtimeListing: { sandboxes: false, containers: false, images: false },
     runtimeCache: { sandboxes: [], containers: [] },
     workers: {},
+    staticUids: [],
     byName: {},
     images: [],
     pullQueue: [],
@@ -208,7 +210,6 @@ export function createKubeletState(cfg: KubeletConfig): KubeletState {
     dirtyPods: {},
     gcSandboxes: {},
     networkReady: cfg.networkReady,
-    probeCalls: {},
     nextNetId: 1,
   };
 }

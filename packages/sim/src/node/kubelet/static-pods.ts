@@ -74,6 +74,7 @@ export function startStaticPods(ctx: Context, s: KubeletState): void {
     if (s.workers[hash]) continue;
     const w = createWorker(ctx, s, pod, hash, true);
     s.workers[hash] = w;
+    if (!s.staticUids.includes(hash)) s.staticUids.push(hash);
     s.byName[`${w.namespace}/${w.name}`] = hash;
   }
 }
@@ -81,8 +82,9 @@ export function startStaticPods(ctx: Context, s: KubeletState): void {
 /** Create the mirror pods that are missing (once the Node exists: they are owned by it). */
 export function syncMirrorPods(ctx: Context, s: KubeletState): void {
   if (!s.node.uid || !s.pods.synced) return;
-  for (const w of Object.values(s.workers)) {
-    if (!w.static || w.mirrorUid || w.mirrorPending || w.terminating) continue;
+  for (const uid of s.staticUids) {
+    const w = s.workers[uid];
+    if (!w || w.mirrorUid || w.mirrorPending || w.terminating) continue;
     w.mirrorPending = true;
     const annotations = { ...(w.pod.metadata.annotations ?? {}), [CONFIG_MIRROR]: w.uid };
     const metadata = {
@@ -118,7 +120,7 @@ export function onMirrorPod(ctx: Context, s: KubeletState, obj: KubeObject, dele
     if (w && w.mirrorUid === obj.metadata.uid) {
       // Someone deleted the mirror pod: the static pod runs on; the mirror is created again.
       w.mirrorUid = null;
-      w.statusSent = "";
+      w.statusSent = 0;
       syncMirrorPods(ctx, s);
     }
     return true;
@@ -160,7 +162,7 @@ export function onMirrorPod(ctx: Context, s: KubeletState, obj: KubeObject, dele
   if (w.mirrorUid !== obj.metadata.uid) {
     w.mirrorUid = obj.metadata.uid ?? null;
     w.mirrorPending = false;
-    w.statusSent = "";
+    w.statusSent = 0;
     markStatus(ctx, s, w);
   }
   // Keep the API's view (scheduler-set conditions do not apply; status comes from us).
@@ -185,7 +187,7 @@ export function onMirrorCreated(
   w.mirrorPending = false;
   if (code === 201) {
     w.mirrorUid = (body as KubeObject).metadata.uid ?? null;
-    w.statusSent = "";
+    w.statusSent = 0;
     markStatus(ctx, s, w);
   }
 }

@@ -172,6 +172,8 @@ export interface HttpGet extends Message {
   /** Who connects (for the access log). */
   clientIP: string;
   userAgent: string;
+  /** Echoed in the answer (the caller's correlation). */
+  tag?: string;
 }
 
 /** A TCP connection attempt to a pod IP (a tcpSocket probe). */
@@ -180,12 +182,15 @@ export interface TcpConnect extends Message {
   requestId: number;
   ip: string;
   port: number;
+  /** Echoed in the answer. */
+  tag?: string;
 }
 
 /** The answer to `HTTP-GET` / `TCP-CONNECT`: a status, or the dial error a Go client prints. */
 export interface NetResponse extends Message {
   verb: "NET-RESPONSE";
   requestId: number;
+  tag?: string;
   status?: number;
   bytes?: number;
   body?: string;

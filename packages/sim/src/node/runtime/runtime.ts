@@ -158,6 +158,11 @@ function appendLogs(s: RuntimeState, c: Container, lines: LogLine[]): void {
 /** Run a running container's process up to `now` (collecting its output). */
 export function catchUp(s: RuntimeState, c: Container, now: number): void {
   if (!c.proc || c.state !== "CONTAINER_RUNNING" || c.proc.exited) return;
+  // A process blocked for good (a server, `sleep infinity`) with steady memory has nothing to do.
+  if (c.proc.wakeAt === null && c.proc.rssSlope === 0 && c.proc.signal === null) {
+    if (now > c.proc.clock) c.proc.clock = now;
+    return;
+  }
   const out: LogLine[] = [];
   advanceProcess(c.proc, processEnvOf(s, c), now, out, c.config.memoryLimitBytes);
   appendLogs(s, c, out);
@@ -705,6 +710,7 @@ function connect(
 function httpGet(ctx: Context, s: RuntimeState, req: HttpGet, from: string): void {
   const conn = connect(ctx, s, req.ip, req.port);
   const res: NetResponse = { verb: "NET-RESPONSE", requestId: req.requestId };
+  if (req.tag !== undefined) res.tag = req.tag;
   if ("error" in conn) {
     res.error = `Get "http://${req.ip}:${req.port}${req.path}": ${conn.error}`;
   } else {
@@ -731,6 +737,7 @@ function httpGet(ctx: Context, s: RuntimeState, req: HttpGet, from: string): voi
 function tcpConnect(ctx: Context, s: RuntimeState, req: TcpConnect, from: string): void {
   const conn = connect(ctx, s, req.ip, req.port);
   const res: NetResponse = { verb: "NET-RESPONSE", requestId: req.requestId };
+  if (req.tag !== undefined) res.tag = req.tag;
   if ("error" in conn) res.error = conn.error;
   else res.status = 0;
   ctx.send(from, res, { latencyMs: 1 });
