@@ -1,7 +1,9 @@
 /** The registry of every command the terminal's kubectl supports. */
 import type { Command } from "../command";
+import { applyCommand } from "./apply";
 import { createCommands } from "./create";
 import { deleteCommand } from "./delete";
+import { describeCommand } from "./describe";
 import { getCommand } from "./get";
 import { infoCommands } from "./info";
 import { logsCommand } from "./logs";
@@ -19,8 +21,10 @@ import { rolloutCommands } from "./rollout";
 /** All commands. */
 export const commands: Command[] = [
   getCommand,
+  applyCommand,
   ...createCommands,
   deleteCommand,
+  describeCommand,
   scaleCommand,
   labelCommand,
   annotateCommand,
