@@ -145,7 +145,9 @@ function describeContainers(
       if (!e.valueFrom) {
         String(e.value ?? "")
           .split("\n")
-          .forEach((s, i) => w.write(3, i === 0 ? `${e.name}:\t${s}\n` : `\t${s}\n`));
+          .forEach((s, i) => {
+            w.write(3, i === 0 ? `${e.name}:\t${s}\n` : `\t${s}\n`);
+          });
         continue;
       }
       const vf = e.valueFrom;
