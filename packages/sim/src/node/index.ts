@@ -18,6 +18,8 @@ export { piDigits } from "./process/pi";
 export { accessLogLine, httpResponse } from "./process/programs";
 export type * from "./runtime/cri";
 export { crictlImages, crictlPs, humanDuration } from "./runtime/crictl";
+export type { ContainerUsage } from "./runtime/metrics";
+export { containerUsage, nodeUsage, podUsage, requestRate } from "./runtime/metrics";
 export {
   CONTAINER_RUNTIME_KIND,
   containerMemoryBytes,

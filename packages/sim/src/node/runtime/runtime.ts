@@ -41,6 +41,7 @@ import type {
   NetResponse,
   TcpConnect,
 } from "./cri";
+import { countRequest } from "./metrics";
 import { pullError } from "./pull-errors";
 import type { Container, RuntimeState, Sandbox, StoredImage } from "./state";
 
@@ -729,6 +730,8 @@ function httpGet(ctx: Context, s: RuntimeState, req: HttpGet, from: string): voi
         (fmt) => formatLogTime(fmt, s.epochMs + ctx.now),
       );
       if (line) appendLogs(s, conn.c, [{ t: ctx.now, s: line.err ? 1 : 0, text: line.text }]);
+      // Probes are requests too (they cost a server almost nothing; they count like the rest).
+      countRequest(conn.c, ctx.now);
     }
   }
   ctx.send(from, { ...res, detail: res.error ? "error" : String(res.status) }, { latencyMs: 1 });

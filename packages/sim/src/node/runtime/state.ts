@@ -68,6 +68,8 @@ export interface Container {
   logs: LogLine[];
   /** Id of the pending exit/recheck timer (-1: none). */
   exitTimer: number;
+  /** Requests served: the current 10 s window and the rate of the last one (for metrics). */
+  requests?: { windowStart: number; count: number; lastRate: number };
   /** A StopContainer waiting for the exit. */
   stopping: { requestId: number; from: string; killTimer: number } | null;
 }
