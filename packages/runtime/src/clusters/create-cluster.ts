@@ -61,43 +61,46 @@ export async function createClusterRecord(
   const partition = partitionOf(id, args.partitions);
   // The simulation's seed: an Int column, so 31 bits.
   const seed = args.seed ?? randomInt(0, 2 ** 31 - 1);
-  await db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`kubelab:clusters:${args.ownerId}`}))`;
-    const count = await tx.cluster.count({ where: { ownerId: args.ownerId, deletedAt: null } });
-    if (count >= quota.maxClusters) {
-      throw new RuntimeError(
-        "QUOTA_EXCEEDED",
-        `this account may have at most ${quota.maxClusters} clusters; delete one first`,
-      );
-    }
-    const clash = await tx.cluster.findFirst({
-      where: { ownerId: args.ownerId, name: args.name },
-      select: { id: true },
-    });
-    if (clash) throw new RuntimeError("BAD_INPUT", `a cluster named "${args.name}" already exists`);
-    await tx.cluster.create({
-      data: {
-        id,
-        ownerId: args.ownerId,
-        name: args.name,
-        spec: spec as object,
-        seed,
-        partition,
-        status: "PROVISIONING",
-        lastSeq: 1n,
-        commands: {
-          create: {
-            seq: 1n,
-            kind: "CREATE",
-            payload: { spec, seed } as object,
-            virtualTimeMs: 0n,
-            fencingToken: 0n,
-            actorId: args.ownerId,
+  await db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`kubelab:clusters:${args.ownerId}`}))`;
+      const count = await tx.cluster.count({ where: { ownerId: args.ownerId, deletedAt: null } });
+      if (count >= quota.maxClusters) {
+        throw new RuntimeError(
+          "QUOTA_EXCEEDED",
+          `this account may have at most ${quota.maxClusters} clusters; delete one first`,
+        );
+      }
+      const clash = await tx.cluster.findFirst({
+        where: { ownerId: args.ownerId, name: args.name },
+        select: { id: true },
+      });
+      if (clash) throw new RuntimeError("BAD_INPUT", `a cluster named "${args.name}" already exists`);
+      await tx.cluster.create({
+        data: {
+          id,
+          ownerId: args.ownerId,
+          name: args.name,
+          spec: spec as object,
+          seed,
+          partition,
+          status: "PROVISIONING",
+          lastSeq: 1n,
+          commands: {
+            create: {
+              seq: 1n,
+              kind: "CREATE",
+              payload: { spec, seed } as object,
+              virtualTimeMs: 0n,
+              fencingToken: 0n,
+              actorId: args.ownerId,
+            },
           },
         },
-      },
-    });
-  });
+      });
+    },
+    { maxWait: 10_000, timeout: 15_000 },
+  );
   return { id, name: args.name, partition, seed, spec };
 }
 
