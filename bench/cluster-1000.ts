@@ -12,6 +12,8 @@
  * Target (issue 4): ≤ 10 s of wall time for the ten virtual minutes.
  *
  *   npm run bench -- cluster-1000 [nodes] [deployments] [replicas] [budget-minutes]
+ * (the budget applies to building the state and, separately, to the ten minutes; a ten-minute
+ * run cut by it is projected from its rate and labelled so)
  * (needs a large heap: node --max-old-space-size=16000 on the bundle for the full size)
  */
 
@@ -59,12 +61,18 @@ const reached = runningPods(c);
 console.log(
   `${reached} pods Running after ${(converge.wallMs / 1000).toFixed(0)} s wall / ${(converge.virtualMs / 1000).toFixed(0)} s virtual`,
 );
-const tenMinutes = time(() => {
-  c.advanceTo(c.now() + 600_000);
-});
+// Ten virtual minutes, in 10 s steps, stopped at the wall budget (then projected from the rate).
+const tenStart = performance.now();
+let advanced = 0;
+while (advanced < 600_000 && performance.now() - tenStart < budgetMs) {
+  c.advanceTo(c.now() + 10_000);
+  advanced += 10_000;
+}
+const tenWall = performance.now() - tenStart;
+const tenMinutes = advanced >= 600_000 ? tenWall : (tenWall * 600_000) / advanced;
 const figures: Figure[] = [
   {
-    name: `advance 10 virtual minutes (${nodes} nodes, ${reached} pods Running)`,
+    name: `advance 10 virtual minutes (${nodes} nodes, ${reached} pods Running)${advanced < 600_000 ? `, projected from ${advanced / 1000} s` : ""}`,
     unit: "s",
     runs: [tenMinutes / 1000],
     target: "≤ 10 s",
