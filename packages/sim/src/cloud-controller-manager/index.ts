@@ -1,0 +1,3 @@
+/** The cloud-controller-manager and the simulated cloud it talks to. */
+export * from "./cloud";
+export * from "./cloud-controller-manager";
