@@ -46,7 +46,9 @@ function kubeadmWithWeb(preset = "kubeadm", seed = 1): Cluster {
 }
 
 describe("a Deployment on the kubeadm preset", () => {
-  it("3 replicas end Running on the three workers, the Deployment reporting 3 available, within seconds", () => {
+  it("3 replicas end Running on the three workers, the Deployment reporting 3 available, within seconds", {
+    timeout: 60_000,
+  }, () => {
     const c = createCluster({ preset: "kubeadm" });
     c.advanceTo(30_000);
     const start = c.now();
@@ -73,10 +75,33 @@ describe("a Deployment on the kubeadm preset", () => {
 });
 
 describe("a powered-off worker", () => {
-  it("turns NotReady after the grace period, is tainted unreachable, and its pods are replaced after 300 s", () => {
+  it("turns NotReady after the grace period, is tainted unreachable, leaves the Service, and its pods are replaced after 300 s", {
+    timeout: 60_000,
+  }, () => {
     const c = kubeadmWithWeb();
+    const svc = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "web" },
+      spec: { selector: { app: "web" }, ports: [{ port: 80, targetPort: 80 }] },
+    };
+    expect(api(c, "POST", "/api/v1/namespaces/default/services", svc).code).toBe(201);
     const victim = podFacts(running(appPods(c, "web")))[0]!;
     const node = victim.node;
+    /** The Service's EndpointSlice endpoints on the victim's node: `ready` of each. */
+    const victimEndpoints = () =>
+      list(c, "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices")
+        .filter((s) => s.metadata.labels?.["kubernetes.io/service-name"] === "web")
+        .flatMap(
+          (s) =>
+            (s as unknown as { endpoints?: { nodeName?: string; conditions: { ready?: boolean } }[] })
+              .endpoints ?? [],
+        )
+        .filter((e) => e.nodeName === node)
+        .map((e) => e.conditions.ready);
+    expect(
+      runUntil(c, () => victimEndpoints().length === 1 && victimEndpoints()[0] === true, 30_000),
+    ).not.toBeNull();
     expect(fault(c, "node-down", node)).toMatchObject({ ok: true });
     const downAt = c.now();
 
@@ -95,6 +120,8 @@ describe("a powered-off worker", () => {
     const tainted = (effect: string) =>
       taints().some((t) => t.key === "node.kubernetes.io/unreachable" && t.effect === effect);
     expect(tainted("NoSchedule")).toBe(true);
+    // Its pods are marked not Ready, so their endpoints leave the Service (no longer ready).
+    expect(runUntil(c, () => victimEndpoints().every((r) => r === false), 30_000, 500)).not.toBeNull();
     const noExecuteAt = runUntil(c, () => tainted("NoExecute"), 30_000, 500);
     expect(noExecuteAt).not.toBeNull();
 
@@ -126,7 +153,9 @@ describe("a powered-off worker", () => {
 });
 
 describe("the control plane entirely down", () => {
-  it("changes nothing that runs; the API is unavailable; everything reconciles when it returns", () => {
+  it("changes nothing that runs; the API is unavailable; everything reconciles when it returns", {
+    timeout: 60_000,
+  }, () => {
     const c = kubeadmWithWeb();
     const before = podFacts(appPods(c, "web"));
     const sim = simOf(c);
@@ -163,7 +192,9 @@ describe("the control plane entirely down", () => {
 });
 
 describe("etcd quorum on the HA preset", () => {
-  it("losing two of three members makes writes fail with etcd's error; nothing acknowledged is lost", () => {
+  it("losing two of three members makes writes fail with etcd's error; nothing acknowledged is lost", {
+    timeout: 60_000,
+  }, () => {
     const c = createCluster({ preset: "ha" });
     c.advanceTo(30_000);
     const cm = (name: string) => ({
@@ -203,7 +234,9 @@ describe("leader failover", () => {
       }
     ).holderIdentity;
 
-  it("the scheduler's and the controller-manager's leases move when their leaders stop", () => {
+  it("the scheduler's and the controller-manager's leases move when their leaders stop", {
+    timeout: 60_000,
+  }, () => {
     const c = createCluster({ preset: "ha" });
     c.advanceTo(60_000);
     for (const [lease, faultName] of [
@@ -228,7 +261,9 @@ describe("leader failover", () => {
 });
 
 describe("faults", () => {
-  it("kubelet-stop and node-partition make the node NotReady; repair makes it Ready", () => {
+  it("kubelet-stop and node-partition make the node NotReady; repair makes it Ready", {
+    timeout: 60_000,
+  }, () => {
     const c = createCluster({ preset: "kubeadm" });
     c.advanceTo(30_000);
     expect(fault(c, "kubelet-stop", "worker-1").ok).toBe(true);
@@ -265,7 +300,9 @@ describe("faults", () => {
     );
   });
 
-  it("container-crash restarts the container; registry-down gives ErrImagePull until repaired", () => {
+  it("container-crash restarts the container; registry-down gives ErrImagePull until repaired", {
+    timeout: 60_000,
+  }, () => {
     const c = kubeadmWithWeb();
     const victim = podFacts(running(appPods(c, "web")))[0]!;
     expect(fault(c, "container-crash", `default/${victim.name}`).ok).toBe(true);
@@ -299,7 +336,9 @@ describe("faults", () => {
     expect(runUntil(c, () => available(c, "cache") === 1, 400_000, 5_000)).not.toBeNull();
   });
 
-  it("coredns-down scales CoreDNS to zero and back; cni-fail keeps new pods on that node from starting", () => {
+  it("coredns-down scales CoreDNS to zero and back; cni-fail keeps new pods on that node from starting", {
+    timeout: 60_000,
+  }, () => {
     const c = createCluster({ preset: "kubeadm" });
     c.advanceTo(60_000);
     const dnsPods = () =>
@@ -338,7 +377,7 @@ describe("faults", () => {
     ).not.toBeNull();
   });
 
-  it("refuses what it cannot do, with a clear error", () => {
+  it("refuses what it cannot do, with a clear error", { timeout: 60_000 }, () => {
     const c = createCluster({ preset: "kubeadm" });
     expect(fault(c, "node-down", "worker-9")).toEqual({ ok: false, error: 'no node named "worker-9"' });
     expect(fault(c, "apiserver-stop", "worker-1")).toEqual({

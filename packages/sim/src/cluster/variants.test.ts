@@ -27,7 +27,7 @@ function controlPlanePods(c: Cluster): string[] {
 }
 
 describe("presets", () => {
-  it("every preset parses, with a sentence in English and Korean", () => {
+  it("every preset parses, with a sentence in English and Korean", { timeout: 60_000 }, () => {
     for (const name of PRESET_NAMES) {
       const r = parseClusterSpec({ preset: name });
       expect(r.ok, name).toBe(true);
@@ -39,7 +39,9 @@ describe("presets", () => {
     }
   });
 
-  it("fields beside a preset override it; bad combinations are refused with the field named", () => {
+  it("fields beside a preset override it; bad combinations are refused with the field named", {
+    timeout: 60_000,
+  }, () => {
     const r = parseClusterSpec({ preset: "ha", workerNodes: 5 });
     expect(r.ok && r.spec.workerNodes).toBe(5);
     expect(r.ok && r.spec.variant.workerPools[0]?.count).toBe(5);
@@ -62,7 +64,9 @@ describe("presets", () => {
 });
 
 describe("variants as kubectl shows them", () => {
-  it("kubeadm: a tainted control-plane node, three workers, static control-plane pods in kube-system", () => {
+  it("kubeadm: a tainted control-plane node, three workers, static control-plane pods in kube-system", {
+    timeout: 60_000,
+  }, () => {
     const c = settled({ preset: "kubeadm" });
     const nodes = list(c, "/api/v1/nodes");
     expect(names(nodes)).toEqual(["control-plane-1", "worker-1", "worker-2", "worker-3"]);
@@ -97,7 +101,7 @@ describe("variants as kubectl shows them", () => {
     ).toEqual(["default", "kube-node-lease", "kube-public", "kube-system"]);
   });
 
-  it("single node: the control-plane node is untainted and runs everything", () => {
+  it("single node: the control-plane node is untainted and runs everything", { timeout: 60_000 }, () => {
     const c = settled({ preset: "single-node" });
     const nodes = list(c, "/api/v1/nodes");
     expect(names(nodes)).toEqual(["control-plane-1"]);
@@ -107,7 +111,9 @@ describe("variants as kubectl shows them", () => {
     expect(new Set(pods.map((p) => p.node))).toEqual(new Set(["control-plane-1"]));
   });
 
-  it("HA: three control-plane nodes, each with its static pods, stacked etcd and a controlPlaneEndpoint", () => {
+  it("HA: three control-plane nodes, each with its static pods, stacked etcd and a controlPlaneEndpoint", {
+    timeout: 60_000,
+  }, () => {
     const c = settled({ preset: "ha" });
     expect(names(list(c, "/api/v1/nodes"))).toHaveLength(6);
     const cpPods = controlPlanePods(c);
@@ -128,7 +134,9 @@ describe("variants as kubectl shows them", () => {
     expect(c.summary().apiServers.every((a) => a.state === "ready")).toBe(true);
   });
 
-  it("external etcd: no etcd pods in kube-system, the apiservers point at the etcd hosts", () => {
+  it("external etcd: no etcd pods in kube-system, the apiservers point at the etcd hosts", {
+    timeout: 60_000,
+  }, () => {
     const c = settled({ preset: "external-etcd" });
     const cpPods = controlPlanePods(c);
     expect(cpPods.filter((n) => n.startsWith("etcd-"))).toEqual([]);
@@ -150,7 +158,9 @@ describe("variants as kubectl shows them", () => {
     expect(c.summary().etcdLeader).not.toBeNull();
   });
 
-  it("managed: only worker nodes, nothing of the control plane in kube-system, nodes from the cloud", () => {
+  it("managed: only worker nodes, nothing of the control plane in kube-system, nodes from the cloud", {
+    timeout: 60_000,
+  }, () => {
     const c = settled({ preset: "managed" });
     const nodes = list(c, "/api/v1/nodes");
     expect(names(nodes)).toEqual(["worker-1", "worker-2", "worker-3"]);
@@ -168,7 +178,7 @@ describe("variants as kubectl shows them", () => {
     expect((lease!.spec as { holderIdentity?: string }).holderIdentity).toMatch(/^managed-control-plane-\d_/);
   });
 
-  it("on premises: CRI-O nodes, Calico's pod CIDR, kube-proxy in IPVS mode", () => {
+  it("on premises: CRI-O nodes, Calico's pod CIDR, kube-proxy in IPVS mode", { timeout: 60_000 }, () => {
     const c = settled({ preset: "on-premises" });
     const nodes = list(c, "/api/v1/nodes");
     for (const n of nodes) {
@@ -183,20 +193,22 @@ describe("variants as kubectl shows them", () => {
     expect((workers[0]!.status as { capacity: Record<string, string> }).capacity.cpu).toBe("8");
   });
 
-  it("cloud: nodes carry the cloud's provider IDs", () => {
+  it("cloud: nodes carry the cloud's provider IDs", { timeout: 60_000 }, () => {
     const c = settled({ preset: "cloud" });
     for (const n of list(c, "/api/v1/nodes"))
       expect((n.spec as { providerID?: string }).providerID).toMatch(/^aws:\/\/\/us-east-1a\/i-/);
   });
 
-  it("systemd services: control-plane nodes exist but no control-plane pods", () => {
+  it("systemd services: control-plane nodes exist but no control-plane pods", { timeout: 60_000 }, () => {
     const c = settled({ preset: "kubeadm", variant: { controlPlane: { deployment: "systemd" } } });
     expect(names(list(c, "/api/v1/nodes"))).toContain("control-plane-1");
     expect(controlPlanePods(c)).toEqual([]);
     expect(c.summary().healthy).toBe(true);
   });
 
-  it("self-hosted: the control plane as a DaemonSet and Deployments in kube-system, etcd a static pod", () => {
+  it("self-hosted: the control plane as a DaemonSet and Deployments in kube-system, etcd a static pod", {
+    timeout: 60_000,
+  }, () => {
     const c = settled({ preset: "ha", variant: { controlPlane: { deployment: "self-hosted" } } });
     expect(get(c, "/apis/apps/v1/namespaces/kube-system/daemonsets/kube-apiserver")).not.toBeNull();
     const sched = get(c, "/apis/apps/v1/namespaces/kube-system/deployments/kube-scheduler");
@@ -214,12 +226,12 @@ describe("variants as kubectl shows them", () => {
     expect(pods.filter((p) => p.name.startsWith("kube-controller-manager-"))).toHaveLength(3);
   });
 
-  it("control-plane nodes that accept workloads carry no taint", () => {
+  it("control-plane nodes that accept workloads carry no taint", { timeout: 60_000 }, () => {
     const c = settled({ preset: "ha", variant: { controlPlane: { schedulable: true } } });
     for (const n of list(c, "/api/v1/nodes")) expect(taints(n), n.metadata.name).toEqual([]);
   });
 
-  it("node sizes and maxPods from the worker pools", () => {
+  it("node sizes and maxPods from the worker pools", { timeout: 60_000 }, () => {
     const c = settled({
       controlPlane: { replicas: 1, etcdMembers: 1 },
       variant: {
