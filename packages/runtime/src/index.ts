@@ -9,6 +9,11 @@ export {
   markClusterDeleted,
   newClusterId,
 } from "./clusters/create-cluster";
+export {
+  createQueueDashboard,
+  type QueueDashboardOptions,
+  type QueueOverview,
+} from "./dashboard/queue-dashboard";
 export { RuntimeError, toKubernetesStatus } from "./errors";
 export { publishOutputs, STREAM_MAXLEN } from "./events/event-publisher";
 export {
