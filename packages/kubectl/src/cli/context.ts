@@ -107,7 +107,18 @@ export class CommandContext {
       throw new CommandError(`arguments in resource/name form may not have more than one slash`);
     }
     const out = [];
-    for (const t of types) out.push({ mapping: await this.discovery.mappingFor(t), names, slashForm: false });
+    for (const t of types) {
+      try {
+        out.push({ mapping: await this.discovery.mappingFor(t), names, slashForm: false });
+      } catch (e) {
+        // A category (`all`, `api-extensions`): every preferred resource that lists it, in discovery order.
+        const members = (await this.discovery.resources()).filter(
+          (r) => r.preferred && r.categories.includes(t),
+        );
+        if (members.length === 0 || names.length > 0) throw e;
+        for (const mapping of members) out.push({ mapping, names, slashForm: false });
+      }
+    }
     return out;
   }
 }

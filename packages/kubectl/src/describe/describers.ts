@@ -4,6 +4,15 @@
  * one for other kinds. Each is a pure function of the objects it shows and the time.
  */
 
+import {
+  addQuantities,
+  compareQuantities,
+  formatQuantity,
+  milliValue,
+  parseQuantity,
+  type Quantity,
+  wholeValue,
+} from "../../../sim/src/api/quantity";
 import { findNodeRoles } from "../printers/table/columns/cluster";
 import { formatLabelSelector, formatLabels } from "../printers/table/helpers";
 import {
@@ -609,7 +618,10 @@ export function describeSecret(s: Obj): string {
 }
 
 /** describeNode (without the lease and the pods' resource table when pods are not given). */
-export function describeNode(node: Obj, ctx: DescribeContext & { pods: Obj[] | null }): string {
+export function describeNode(
+  node: Obj,
+  ctx: DescribeContext & { pods: Obj[] | null; lease?: Obj | null; leaseError?: string },
+): string {
   const w = new PrefixWriter();
   const st = node.status ?? {};
   w.write(0, `Name:\t${node.metadata?.name}\n`);
@@ -628,6 +640,20 @@ export function describeNode(node: Obj, ctx: DescribeContext & { pods: Obj[] | n
     w.write(0, `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}\n`);
   });
   w.write(0, `Unschedulable:\t${node.spec?.unschedulable === true}\n`);
+  // describeNodeLease (kube-node-lease/<node>).
+  if (ctx.leaseError) w.write(0, `Lease:\tFailed to get lease: ${ctx.leaseError}\n`);
+  else if (ctx.lease !== undefined) {
+    w.write(0, "Lease:\n");
+    w.write(1, `HolderIdentity:\t${ctx.lease?.spec?.holderIdentity ?? "<unset>"}\n`);
+    w.write(
+      1,
+      `AcquireTime:\t${ctx.lease?.spec?.acquireTime ? rfc1123z(ctx.lease.spec.acquireTime) : "<unset>"}\n`,
+    );
+    w.write(
+      1,
+      `RenewTime:\t${ctx.lease?.spec?.renewTime ? rfc1123z(ctx.lease.spec.renewTime) : "<unset>"}\n`,
+    );
+  }
   if (st.conditions?.length) {
     w.write(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
     w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
@@ -666,17 +692,8 @@ export function describeNode(node: Obj, ctx: DescribeContext & { pods: Obj[] | n
   if (node.spec?.podCIDR) w.write(0, `PodCIDR:\t${node.spec.podCIDR}\n`);
   if (node.spec?.podCIDRs?.length) w.write(0, `PodCIDRs:\t${node.spec.podCIDRs.join(",")}\n`);
   if (node.spec?.providerID) w.write(0, `ProviderID:\t${node.spec.providerID}\n`);
-  if (ctx.pods) {
-    w.write(0, `Non-terminated Pods:\t(${ctx.pods.length} in total)\n`);
-    w.write(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n");
-    w.write(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n");
-    for (const p of ctx.pods) {
-      w.write(
-        1,
-        `${p.metadata?.namespace}\t${p.metadata?.name}\t\t0 (0%)\t0 (0%)\t0 (0%)\t0 (0%)\t${translateTimestampSince(p.metadata?.creationTimestamp, ctx.now)}\n`,
-      );
-    }
-  } else w.write(0, "Pods:\tnot authorized\n");
+  if (ctx.pods) describeNodeResource(ctx.pods, node, w, ctx.now);
+  else w.write(0, "Pods:\tnot authorized\n");
   if (ctx.events) describeEvents(ctx.events, w, ctx.now);
   return w.toString();
 }
@@ -716,4 +733,84 @@ export function describeGeneric(obj: Obj, ctx: DescribeContext): string {
   walk(rest, 0);
   if (ctx.events) describeEvents(ctx.events, w, ctx.now);
   return w.toString();
+}
+
+type ResourceTotals = Record<string, Quantity>;
+
+/** resourcehelper.PodRequestsAndLimits: containers summed, each init container as a floor. */
+function podRequestsAndLimits(pod: Obj): { reqs: ResourceTotals; limits: ResourceTotals } {
+  const sum = (field: "requests" | "limits") => {
+    const out: ResourceTotals = {};
+    for (const c of pod.spec?.containers ?? []) {
+      for (const [k, v] of Object.entries((c.resources?.[field] ?? {}) as Record<string, string>)) {
+        const q = parseQuantity(v);
+        out[k] = out[k] ? addQuantities(out[k]!, q) : q;
+      }
+    }
+    for (const c of pod.spec?.initContainers ?? []) {
+      for (const [k, v] of Object.entries((c.resources?.[field] ?? {}) as Record<string, string>)) {
+        const q = parseQuantity(v);
+        if (!out[k] || compareQuantities(q, out[k]!) > 0) out[k] = q;
+      }
+    }
+    for (const [k, v] of Object.entries((pod.spec?.overhead ?? {}) as Record<string, string>)) {
+      const q = parseQuantity(v);
+      out[k] = out[k] ? addQuantities(out[k]!, q) : q;
+    }
+    return out;
+  };
+  return { reqs: sum("requests"), limits: sum("limits") };
+}
+
+/** describeNodeResource: the pods table and the allocated totals against allocatable. */
+function describeNodeResource(pods: Obj[], node: Obj, w: PrefixWriter, now: number): void {
+  w.write(0, `Non-terminated Pods:\t(${pods.length} in total)\n`);
+  w.write(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n");
+  w.write(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n");
+  const alloc =
+    (Object.keys(node.status?.allocatable ?? {}).length > 0
+      ? node.status.allocatable
+      : node.status?.capacity) ?? {};
+  const zero = parseQuantity("0");
+  const q = (m: ResourceTotals, k: string) => m[k] ?? zero;
+  const allocCpu = milliValue(parseQuantity(String(alloc.cpu ?? "0")));
+  const allocMem = wholeValue(parseQuantity(String(alloc.memory ?? "0")));
+  const allocEph = wholeValue(parseQuantity(String(alloc["ephemeral-storage"] ?? "0")));
+  // Go's int64(float) of a fraction; a zero denominator gives +Inf/NaN, which we print as 0.
+  const pct = (a: number, b: number) => (b > 0 ? Math.trunc((a / b) * 100) : 0);
+  const totals: { reqs: ResourceTotals; limits: ResourceTotals } = { reqs: {}, limits: {} };
+  for (const p of pods) {
+    const { reqs, limits } = podRequestsAndLimits(p);
+    for (const [k, v] of Object.entries(reqs))
+      totals.reqs[k] = totals.reqs[k] ? addQuantities(totals.reqs[k]!, v) : v;
+    for (const [k, v] of Object.entries(limits))
+      totals.limits[k] = totals.limits[k] ? addQuantities(totals.limits[k]!, v) : v;
+    const cr = q(reqs, "cpu");
+    const cl = q(limits, "cpu");
+    const mr = q(reqs, "memory");
+    const ml = q(limits, "memory");
+    w.write(
+      1,
+      `${p.metadata?.namespace}\t${p.metadata?.name}\t\t${formatQuantity(cr)} (${pct(milliValue(cr), allocCpu)}%)\t${formatQuantity(cl)} (${pct(milliValue(cl), allocCpu)}%)\t${formatQuantity(mr)} (${pct(wholeValue(mr), allocMem)}%)\t${formatQuantity(ml)} (${pct(wholeValue(ml), allocMem)}%)\t${translateTimestampSince(p.metadata?.creationTimestamp, now)}\n`,
+    );
+  }
+  w.write(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n");
+  w.write(1, "Resource\tRequests\tLimits\n");
+  w.write(1, "--------\t--------\t------\n");
+  const line = (name: string, a: number, unit: (x: Quantity) => number) => {
+    const r = q(totals.reqs, name);
+    const l = q(totals.limits, name);
+    w.write(
+      1,
+      `${name}\t${formatQuantity(r)} (${pct(unit(r), a)}%)\t${formatQuantity(l)} (${pct(unit(l), a)}%)\n`,
+    );
+  };
+  line("cpu", allocCpu, milliValue);
+  line("memory", allocMem, wholeValue);
+  line("ephemeral-storage", allocEph, wholeValue);
+  for (const r of Object.keys(alloc)
+    .filter((k) => k.startsWith("hugepages-"))
+    .sort()) {
+    line(r, wholeValue(parseQuantity(String(alloc[r]))), wholeValue);
+  }
 }

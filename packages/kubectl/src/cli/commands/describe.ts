@@ -74,7 +74,8 @@ async function describeObject(ctx: CommandContext, m: ResourceMapping, obj: Obj)
       };
       const tpl = strip(obj.spec?.template);
       const newRSs = rss.filter((rs) => strip(rs.spec?.template) === tpl).slice(0, 1);
-      const oldRSs = rss.filter((rs) => !newRSs.includes(rs) && (rs.spec?.replicas ?? 0) > 0);
+      // GetAllReplicaSets' allOldRSs: every other owned ReplicaSet.
+      const oldRSs = rss.filter((rs) => !newRSs.includes(rs));
       return describeDeployment(obj, { now, events, oldRSs, newRSs });
     }
     case "apps/ReplicaSet":
@@ -102,7 +103,19 @@ async function describeObject(ctx: CommandContext, m: ResourceMapping, obj: Obj)
       const pods = await listAll(ctx, "pods", undefined, {
         fieldSelector: `spec.nodeName=${obj.metadata?.name},status.phase!=Failed,status.phase!=Succeeded`,
       });
-      return describeNode(obj, { now, events, pods });
+      try {
+        const lease = await ctx.rest.getJson(
+          `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${obj.metadata?.name}`,
+        );
+        return describeNode(obj, { now, events, pods, lease });
+      } catch (e) {
+        return describeNode(obj, {
+          now,
+          events,
+          pods,
+          leaseError: e instanceof Error ? e.message : String(e),
+        });
+      }
     }
     default:
       return describeGeneric(obj, { now, events });

@@ -153,9 +153,10 @@ async function runGet(ctx: CommandContext, args: string[]): Promise<number> {
   let written = 0;
   if (!bool(ctx.flags, "watch-only")) {
     if (human) {
-      const w = new TabWriter(KUBECTL_TABLE);
       let printedGroups = 0;
       for (const f of fetched) {
+        // get.go: a new printer per resource type, the remembered widths reset.
+        const w = new TabWriter(KUBECTL_TABLE);
         if (!f.table) continue;
         let table = f.table;
         if (sortBy) table = { ...table, rows: sortByField(table.rows, (r) => r.object, sortBy) };

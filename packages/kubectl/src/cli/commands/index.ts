@@ -16,7 +16,9 @@ import {
   setImageCommand,
   taintCommand,
 } from "./mutate";
+import { observeCommands } from "./observe";
 import { rolloutCommands } from "./rollout";
+import { workloadCommands } from "./workloads";
 
 /** All commands. */
 export const commands: Command[] = [
@@ -35,4 +37,6 @@ export const commands: Command[] = [
   ...rolloutCommands,
   logsCommand,
   ...infoCommands,
+  ...workloadCommands,
+  ...observeCommands,
 ];
