@@ -126,20 +126,20 @@ function html(body: string): Response {
   });
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(data: { workers: string[]; queues: QueueOverview[] }): string {
   const rows = data.queues
     .map(
       (q) =>
-        `<tr><td>${escape(q.queue)}</td><td>${escape(q.holder ?? "—")}</td><td>${q.token ?? "—"}</td>${STATES.map(
+        `<tr><td>${escapeHtml(q.queue)}</td><td>${escapeHtml(q.holder ?? "—")}</td><td>${q.token ?? "—"}</td>${STATES.map(
           (s) => `<td>${q.counts[s] ?? 0}</td>`,
         ).join("")}</tr>`,
     )
     .join("");
   return `<!doctype html><html><head><meta charset="utf-8"><title>Kubelab queues</title>
 <style>body{font:14px system-ui;margin:2rem}table{border-collapse:collapse}td,th{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:right}td:first-child,th:first-child,td:nth-child(2){text-align:left}</style></head>
-<body><h1>Queues</h1><p>Live workers: ${data.workers.map(escape).join(", ") || "none"}</p>
+<body><h1>Queues</h1><p>Live workers: ${data.workers.map(escapeHtml).join(", ") || "none"}</p>
 <table><thead><tr><th>queue</th><th>lease holder</th><th>fencing token</th>${STATES.map((s) => `<th>${s}</th>`).join("")}</tr></thead><tbody>${rows}</tbody></table>
 <p>JSON: <code>api/overview</code>; failed jobs: <code>queues/&lt;queue&gt;/failed</code>; POST <code>queues/&lt;queue&gt;/failed/&lt;id&gt;/retry</code> with header <code>x-kubelab-admin: 1</code>.</p></body></html>`;
 }
