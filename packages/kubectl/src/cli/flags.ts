@@ -138,6 +138,8 @@ export function parseFlags(argv: string[], specs: FlagSpec[]): ParsedArgs {
       if (!spec) throw new FlagError(`unknown flag: --${name}`);
       if (eq >= 0) set(spec, a.slice(eq + 1));
       else if (spec.type === "bool") set(spec, spec.noOptDefault ?? "true");
+      // pflag NoOptDefVal: `--dry-run` alone takes its implied value and leaves the next argument.
+      else if (spec.noOptDefault !== undefined) set(spec, spec.noOptDefault);
       else {
         if (i + 1 >= argv.length) throw new FlagError(`flag needs an argument: --${name}`);
         set(spec, argv[++i]!);

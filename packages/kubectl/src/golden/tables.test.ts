@@ -17,7 +17,6 @@ const objects = parseManifest(
   "cluster.input.yaml",
 ).map((m) => m.obj);
 const NOW = Date.parse("2025-01-01T01:00:00Z");
-// biome-ignore lint/style/noProcessEnv: the kwok-style switch that regenerates golden files
 const update = process.env.UPDATE_GOLDEN === "1";
 
 const cases = readFileSync(new URL("commands.txt", dir), "utf8")
