@@ -206,7 +206,8 @@ function wantsLB(svc: KubeObject | undefined): boolean {
 }
 
 function syncService(ctx: Context, s: CloudControllerManagerState, key: string): void {
-  const st = (s.svc[key] ??= { applied: "", inFlight: false, retryMs: 0, retryTimer: 0, hasLB: false });
+  const st = s.svc[key] ?? { applied: "", inFlight: false, retryMs: 0, retryTimer: 0, hasLB: false };
+  s.svc[key] = st;
   if (st.inFlight) return;
   const [ns, name] = key.split("/") as [string, string];
   const svc = informerGet(s.services, ns, name);

@@ -7,6 +7,7 @@
  * kubelets (`NetworkTestCluster`) and the kubelets' `/metrics/resource` (`resource-metrics-kubelet`).
  */
 import { describe, expect, it } from "vitest";
+import { ADMIN_USER, type ApiRequest } from "../../apiserver/http";
 import { registerController } from "../../controller-manager/registry";
 import {
   HPA_CONTROLLER,
@@ -153,6 +154,21 @@ describe("metrics-server and the HPA under load", () => {
       /^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s+\nphp-apache-\S+\s+1m\s+10Mi\s+\n$/,
     );
     expect(replicas(t)).toBe(1);
+    // Asked directly, as the apiserver would proxy an aggregated API request to it.
+    t.c.sim.inject("load-generator", "metrics-server", {
+      verb: "GET",
+      requestId: 999_999,
+      origin: "load-generator",
+      path: "/apis/metrics.k8s.io/v1beta1/nodes/worker-1",
+      user: ADMIN_USER,
+    } as ApiRequest);
+    t.c.sim.advanceBy(10);
+    const direct = t.c.sim
+      .drainOutputs()
+      .find((o) => (o.msg as { requestId?: number }).requestId === 999_999);
+    const res = direct?.msg as unknown as { code: number; body: { kind: string } };
+    expect(res.code).toBe(200);
+    expect(res.body.kind).toBe("NodeMetrics");
 
     // 5 requests/s from the load generator: 1m + 5 × 50m = 251m, 125% of the 200m request.
     const flows = [{ from: "default/load-generator", url: "http://php-apache", rps: 5 }];

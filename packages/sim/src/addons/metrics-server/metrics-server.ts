@@ -149,7 +149,9 @@ function onResourceMetrics(ctx: Context, s: MetricsServerState, m: ResourceMetri
       incomplete[key] = true;
       continue;
     }
-    (byPod[key] ??= []).push({
+    const list = byPod[key] ?? [];
+    byPod[key] = list;
+    list.push({
       name: c.container,
       usage: quantities((c.cpuSeconds - before) / (windowMs / 1000), c.memoryBytes),
     });
@@ -237,12 +239,15 @@ function publish(ctx: Context, s: MetricsServerState, node: string): void {
 
 /** Answer a `metrics.k8s.io` request directly, as the aggregated API server does. */
 function serve(ctx: Context, s: MetricsServerState, req: ApiRequest, from: string): void {
+  const [code, body] = answer(s, req);
+  ctx.send(from, { verb: "RESPONSE", requestId: req.requestId, code, body } as ApiResponse);
+}
+
+function answer(s: MetricsServerState, req: ApiRequest): [number, unknown] {
   const p = req.path
     .replace(/^\/apis\/metrics\.k8s\.io\/v1beta1\/?/, "")
     .split("/")
     .filter(Boolean);
-  const reply = (code: number, body: unknown) =>
-    ctx.send(from, { verb: "RESPONSE", requestId: req.requestId, code, body } as ApiResponse);
   const selector = req.query?.labelSelector ?? "";
   const matches = (labels: Record<string, string> | undefined) =>
     selector === "" ||
@@ -253,26 +258,22 @@ function serve(ctx: Context, s: MetricsServerState, req: ApiRequest, from: strin
   if (p[0] === "nodes") {
     if (p[1]) {
       const m = s.nodeMetrics[p[1]];
-      return m ? reply(200, m) : reply(404, notFound("nodes", p[1]));
+      return m ? [200, m] : [404, notFound("nodes", p[1])];
     }
-    return reply(200, {
-      kind: "NodeMetricsList",
-      apiVersion: "metrics.k8s.io/v1beta1",
-      metadata: {},
-      items: Object.values(s.nodeMetrics).filter((m) => matches(m.metadata.labels)),
-    });
+    const items = Object.values(s.nodeMetrics).filter((m) => matches(m.metadata.labels));
+    return [200, { kind: "NodeMetricsList", apiVersion: "metrics.k8s.io/v1beta1", metadata: {}, items }];
   }
   const ns = p[0] === "namespaces" ? p[1] : undefined;
   const rest = p[0] === "namespaces" ? p.slice(2) : p;
-  if (rest[0] !== "pods") return reply(404, notFound("", ""));
+  if (rest[0] !== "pods") return [404, notFound("", "")];
   if (rest[1] && ns) {
     const m = s.podMetrics[`${ns}/${rest[1]}`];
-    return m ? reply(200, m) : reply(404, notFound("pods", rest[1]));
+    return m ? [200, m] : [404, notFound("pods", rest[1])];
   }
   const items = Object.values(s.podMetrics).filter(
     (m) => (ns === undefined || m.metadata.namespace === ns) && matches(m.metadata.labels),
   );
-  reply(200, { kind: "PodMetricsList", apiVersion: "metrics.k8s.io/v1beta1", metadata: {}, items });
+  return [200, { kind: "PodMetricsList", apiVersion: "metrics.k8s.io/v1beta1", metadata: {}, items }];
 }
 
 function notFound(resource: string, name: string): KubeObject {
