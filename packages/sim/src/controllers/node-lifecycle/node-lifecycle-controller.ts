@@ -19,7 +19,7 @@
  * condition changed: a pass costs O(nodes), not O(nodes × pods).
  */
 import type { Lease } from "kubernetes-types/coordination/v1";
-import type { Node, NodeCondition, Pod, Taint } from "kubernetes-types/core/v1";
+import type { Node, Pod, Taint } from "kubernetes-types/core/v1";
 import type { KubeObject } from "../../api/types";
 import { defineController, isSuccess, type SyncContext, type WriteResult } from "../framework";
 import {
@@ -56,7 +56,7 @@ import {
   swapLimiter,
 } from "./rate-limited-queue";
 import {
-  computeZoneState,
+  computeZoneStateFromCounts,
   DEFAULT_EVICTION_RATES,
   type EvictionRates,
   getZoneKey,
@@ -97,8 +97,11 @@ interface SettledNode {
 
 /** What the monitor pass carries from step to step. */
 interface MonitorPass {
-  /** Zone → Ready status of each node of the zone ("" when it has none). */
-  zones: Record<string, string[]>;
+  /** Zone → how many of its nodes are Ready and not (no Ready condition counts as not). */
+  zones: Record<string, { ready: number; notReady: number }>;
+  /** The pass's clock: Unix ms and the same instant as `metav1.Time`. */
+  now: number;
+  nowTime: string;
   /** Nodes whose status write (or its retry) is still in flight. */
   unsettled: number;
   /** The disruption step ran (its writes are the last ones). */
@@ -153,13 +156,16 @@ function swapNodeTaints(
 }
 
 /** `markNodeAsReachable`: drop both NoExecute taints and the node's place in its tainting queue. */
-function markNodeAsReachable(c: Ctx, node: Node): void {
-  const remove = [UNREACHABLE_NO_EXECUTE, NOT_READY_NO_EXECUTE].filter((t) =>
-    taintExists(node.spec?.taints, t),
-  );
-  if (remove.length > 0) swapNodeTaints(c, node, [], remove);
-  const q = c.data.tainters[getZoneKey(node)];
-  if (q) queueRemove(q, node.metadata?.name ?? "");
+function markNodeAsReachable(c: Ctx, node: Node, zone = getZoneKey(node)): void {
+  // Every healthy node goes through here every pass: nothing is allocated unless there is work.
+  const taints = node.spec?.taints;
+  if (taints && taints.length > 0) {
+    const remove = [UNREACHABLE_NO_EXECUTE, NOT_READY_NO_EXECUTE].filter((t) => taintExists(taints, t));
+    if (remove.length > 0) swapNodeTaints(c, node, [], remove);
+  }
+  const q = c.data.tainters[zone];
+  const name = node.metadata?.name ?? "";
+  if (q?.set[name]) queueRemove(q, name);
 }
 
 /** `markNodeForTainting`: queue the node in its zone's tainter (re-queued when its taint is missing). */
@@ -195,7 +201,7 @@ function addZone(c: Ctx, node: Node): void {
 }
 
 /** `processTaintBaseEviction`. */
-function processTaintBaseEviction(c: Ctx, node: Node, observed: string): void {
+function processTaintBaseEviction(c: Ctx, node: Node, observed: string, zone: string): void {
   if (observed === "False") {
     if (taintExists(node.spec?.taints, UNREACHABLE_NO_EXECUTE))
       swapNodeTaints(c, node, [NOT_READY_NO_EXECUTE], [UNREACHABLE_NO_EXECUTE]);
@@ -204,22 +210,26 @@ function processTaintBaseEviction(c: Ctx, node: Node, observed: string): void {
     if (taintExists(node.spec?.taints, NOT_READY_NO_EXECUTE))
       swapNodeTaints(c, node, [UNREACHABLE_NO_EXECUTE], [NOT_READY_NO_EXECUTE]);
     else markNodeForTainting(c, node, "Unknown");
-  } else if (observed === "True") markNodeAsReachable(c, node);
+  } else if (observed === "True") markNodeAsReachable(c, node, zone);
 }
 
 /** What `updateNodeFunc` does once a node's health is settled. */
 function afterHealthCheck(c: Ctx, pass: MonitorPass, node: Node, settled: SettledNode): void {
+  const zone = getZoneKey(node);
   if (!isNodeExcludedFromDisruptionChecks(node)) {
-    const zone = getZoneKey(node);
-    const list = pass.zones[zone] ?? [];
-    list.push(settled.current ?? "");
-    pass.zones[zone] = list;
+    let counts = pass.zones[zone];
+    if (!counts) {
+      counts = { ready: 0, notReady: 0 };
+      pass.zones[zone] = counts;
+    }
+    if (settled.current === "True") counts.ready++;
+    else counts.notReady++;
   }
   if (settled.current === null) return;
-  processTaintBaseEviction(c, node, settled.observed);
+  processTaintBaseEviction(c, node, settled.observed, zone);
   const name = settled.name;
   const needsRetry = c.data.nodesToRetry[name] === true;
-  delete c.data.nodesToRetry[name];
+  if (needsRetry) delete c.data.nodesToRetry[name];
   const becameNotReady = settled.current !== "True" && settled.observed === "True";
   if (becameNotReady) {
     // RecordNodeStatusChange: reported once, on the transition.
@@ -234,8 +244,7 @@ function checkNode(c: Ctx, pass: MonitorPass, node: Node, attempt: number): void
   // (Counted unsettled by the caller while its status write is in flight.)
   const name = node.metadata?.name ?? "";
   const lease = c.get(LEASES, NODE_LEASE_NAMESPACE, name) as Lease | undefined;
-  const now = c.unixMs;
-  const r = tryUpdateNodeHealth(node, lease, c.data.health[name], now, c.timestamp(), c.data.config);
+  const r = tryUpdateNodeHealth(node, lease, c.data.health[name], pass.now, pass.nowTime, c.data.config);
   c.data.health[name] = r.health;
   if (r.statusUpdate) {
     const label: CallLabel = { t: "status", node: name, observed: r.observedReady.status, attempt };
@@ -254,7 +263,14 @@ function checkNode(c: Ctx, pass: MonitorPass, node: Node, attempt: number): void
 function monitorNodeHealth(c: Ctx): void {
   const nodes = c.list(NODES) as Node[];
   const seen: Record<string, true> = {};
-  const pass: MonitorPass = { zones: {}, unsettled: 0, finished: false };
+  // One clock reading per pass, as the Go pass reads `nc.now()` per node within microseconds.
+  const pass: MonitorPass = {
+    zones: {},
+    unsettled: 0,
+    finished: false,
+    now: c.unixMs,
+    nowTime: c.timestamp(),
+  };
   for (const node of nodes) {
     const name = node.metadata?.name ?? "";
     seen[name] = true;
@@ -291,11 +307,8 @@ function handleDisruption(c: Ctx, pass: MonitorPass): void {
   const d = c.data;
   const newStates: Record<string, ZoneState> = {};
   let allAreFullyDisrupted = true;
-  for (const [zone, statuses] of Object.entries(pass.zones)) {
-    const { state } = computeZoneState(
-      statuses.map((s) => (s ? ({ type: "Ready", status: s } as NodeCondition) : null)),
-      d.config,
-    );
+  for (const [zone, counts] of Object.entries(pass.zones)) {
+    const { state } = computeZoneStateFromCounts(counts.ready, counts.notReady, d.config);
     if (state !== "FullDisruption") allAreFullyDisrupted = false;
     newStates[zone] = state;
     if (d.zoneStates[zone] === undefined) d.zoneStates[zone] = "Initial";
@@ -331,7 +344,7 @@ function handleDisruption(c: Ctx, pass: MonitorPass): void {
       h.readyTransitionTimestamp = now;
     }
     for (const zone of Object.keys(d.zoneStates)) {
-      setLimiterInZone(c, zone, pass.zones[zone]?.length ?? 0, newStates[zone]!, now);
+      setLimiterInZone(c, zone, zoneSize(pass, zone), newStates[zone]!, now);
       d.zoneStates[zone] = newStates[zone]!;
     }
     return;
@@ -339,9 +352,14 @@ function handleDisruption(c: Ctx, pass: MonitorPass): void {
   for (const zone of Object.keys(d.zoneStates)) {
     const next = newStates[zone]!;
     if (d.zoneStates[zone] === next) continue;
-    setLimiterInZone(c, zone, pass.zones[zone]?.length ?? 0, next, now);
+    setLimiterInZone(c, zone, zoneSize(pass, zone), next, now);
     d.zoneStates[zone] = next;
   }
+}
+
+function zoneSize(pass: MonitorPass, zone: string): number {
+  const z = pass.zones[zone];
+  return z ? z.ready + z.notReady : 0;
 }
 
 function setLimiterInZone(c: Ctx, zone: string, size: number, state: ZoneState, now: number): void {

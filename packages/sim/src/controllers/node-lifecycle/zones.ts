@@ -67,6 +67,15 @@ export function computeZoneState(
     if (c && c.status === "True") ready++;
     else notReady++;
   }
+  return computeZoneStateFromCounts(ready, notReady, rates);
+}
+
+/** `ComputeZoneState` from counts of Ready and not-Ready nodes. */
+export function computeZoneStateFromCounts(
+  ready: number,
+  notReady: number,
+  rates: EvictionRates = DEFAULT_EVICTION_RATES,
+): { notReady: number; state: ZoneState } {
   if (ready === 0 && notReady > 0) return { notReady, state: "FullDisruption" };
   if (notReady > 2 && notReady / (notReady + ready) >= rates.unhealthyZoneThreshold)
     return { notReady, state: "PartialDisruption" };
