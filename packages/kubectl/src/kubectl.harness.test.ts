@@ -46,25 +46,49 @@ describe("kubectl against the simulated apiserver", () => {
   test("apply creates, then is unchanged, then configures a changed field", async () => {
     const files: Record<string, string> = { "web.yaml": DEPLOYMENT };
     const k = cluster(files);
-    expect(await k("apply -f web.yaml")).toEqual({ code: 0, stdout: "deployment.apps/web created\n", stderr: "" });
+    expect(await k("apply -f web.yaml")).toEqual({
+      code: 0,
+      stdout: "deployment.apps/web created\n",
+      stderr: "",
+    });
     expect((await k("apply -f web.yaml")).stdout).toBe("deployment.apps/web unchanged\n");
     files["web.yaml"] = DEPLOYMENT.replace("replicas: 2", "replicas: 4").replace("nginx:1.27", "nginx:1.28");
     expect((await k("apply -f web.yaml")).stdout).toBe("deployment.apps/web configured\n");
-    const r = await k(["get", "deploy", "web", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}"]);
+    const r = await k([
+      "get",
+      "deploy",
+      "web",
+      "-o",
+      "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}",
+    ]);
     expect(r.stdout).toBe("4 nginx:1.28");
     // The annotation holds the applied configuration, sorted and compact, with a final newline.
-    const ann = await k(["get", "deploy", "web", "-o", "jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}"]);
+    const ann = await k([
+      "get",
+      "deploy",
+      "web",
+      "-o",
+      "jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}",
+    ]);
     expect(ann.stdout).toContain('"replicas":4');
     expect(ann.stdout.endsWith("\n")).toBe(true);
   });
 
   test("get prints server objects as tables; empty lists go to stderr", async () => {
     const k = cluster({ "web.yaml": DEPLOYMENT });
-    expect(await k("get pods")).toEqual({ code: 0, stdout: "", stderr: "No resources found in default namespace.\n" });
+    expect(await k("get pods")).toEqual({
+      code: 0,
+      stdout: "",
+      stderr: "No resources found in default namespace.\n",
+    });
     await k("apply -f web.yaml");
     const r = await k("get deploy -o wide");
-    expect(r.stdout.split("\n")[0]).toBe("NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES       SELECTOR");
-    expect(r.stdout.split("\n")[1]).toMatch(/^web {4}0\/2 {5}0 {12}0 {11}\d+s +nginx {8}nginx:1\.27 {3}app=web$/);
+    expect(r.stdout.split("\n")[0]).toBe(
+      "NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES       SELECTOR",
+    );
+    expect(r.stdout.split("\n")[1]).toMatch(
+      /^web {4}0\/2 {5}0 {12}0 {11}\d+s +nginx {8}nginx:1\.27 {3}app=web$/,
+    );
     const ns = await k("get ns");
     expect(ns.stdout).toContain("kube-system       Active");
     expect((await k("get ns default -o name")).stdout).toBe("namespace/default\n");
@@ -74,8 +98,16 @@ describe("kubectl against the simulated apiserver", () => {
     const k = cluster({
       "bad.yaml": DEPLOYMENT.replace("replicas: 2", "replicas: -1"),
     });
-    expect(await k("get foo")).toEqual({ code: 1, stdout: "", stderr: 'error: the server doesn\'t have a resource type "foo"\n' });
-    expect(await k("get pod nope")).toEqual({ code: 1, stdout: "", stderr: 'Error from server (NotFound): pods "nope" not found\n' });
+    expect(await k("get foo")).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: 'error: the server doesn\'t have a resource type "foo"\n',
+    });
+    expect(await k("get pod nope")).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: 'Error from server (NotFound): pods "nope" not found\n',
+    });
     expect(await k("get deploy nope")).toEqual({
       code: 1,
       stdout: "",
@@ -83,7 +115,9 @@ describe("kubectl against the simulated apiserver", () => {
     });
     const invalid = await k("apply -f bad.yaml");
     expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toBe('The Deployment "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n');
+    expect(invalid.stderr).toBe(
+      'The Deployment "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n',
+    );
     // Nothing was created.
     expect((await k("get deploy")).stderr).toBe("No resources found in default namespace.\n");
     await k("create namespace dev");
@@ -96,7 +130,9 @@ describe("kubectl against the simulated apiserver", () => {
 
   test("create generators, scale, label, annotate, set image, delete", async () => {
     const k = cluster();
-    expect((await k("create deployment web --image=nginx --replicas=2")).stdout).toBe("deployment.apps/web created\n");
+    expect((await k("create deployment web --image=nginx --replicas=2")).stdout).toBe(
+      "deployment.apps/web created\n",
+    );
     expect(await k("create deployment web --image=nginx")).toEqual({
       code: 1,
       stdout: "",
@@ -108,14 +144,20 @@ describe("kubectl against the simulated apiserver", () => {
     expect((await k("label deploy web tier=backend")).stderr).toBe(
       "error: 'tier' already has a value (frontend), and --overwrite is false\n",
     );
-    expect((await k("label deploy web tier=backend --overwrite")).stdout).toBe("deployment.apps/web labeled\n");
+    expect((await k("label deploy web tier=backend --overwrite")).stdout).toBe(
+      "deployment.apps/web labeled\n",
+    );
     expect((await k("label deploy web tier-")).stdout).toBe("deployment.apps/web unlabeled\n");
     expect((await k("annotate deploy web team=blue")).stdout).toBe("deployment.apps/web annotated\n");
-    expect((await k("set image deployment/web nginx=nginx:1.28")).stdout).toBe("deployment.apps/web image updated\n");
-    expect((await k("set image deployment/web nope=x")).stderr).toBe('error: unable to find container named "nope"\n');
-    expect((await k(["get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"])).stdout).toBe(
-      "nginx:1.28",
+    expect((await k("set image deployment/web nginx=nginx:1.28")).stdout).toBe(
+      "deployment.apps/web image updated\n",
     );
+    expect((await k("set image deployment/web nope=x")).stderr).toBe(
+      'error: unable to find container named "nope"\n',
+    );
+    expect(
+      (await k(["get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"])).stdout,
+    ).toBe("nginx:1.28");
     expect((await k("create configmap cfg --from-literal=a=1")).stdout).toBe("configmap/cfg created\n");
     expect((await k("delete configmap cfg")).stdout).toBe('configmap "cfg" deleted\n');
     expect((await k("delete deployment web")).stdout).toBe('deployment.apps "web" deleted\n');
@@ -142,7 +184,9 @@ describe("kubectl against the simulated apiserver", () => {
     const k = cluster();
     await k("create service clusterip web --tcp=80:8080");
     const d = await k("describe svc web");
-    expect(d.stdout).toContain("Port:                     80-8080  80/TCP\nTargetPort:               8080/TCP\n");
+    expect(d.stdout).toContain(
+      "Port:                     80-8080  80/TCP\nTargetPort:               8080/TCP\n",
+    );
     expect(d.stdout).toContain("Endpoints:                <none>\n");
     expect((await k("describe ns default")).stdout).toBe(
       "Name:         default\nLabels:       kubernetes.io/metadata.name=default\nAnnotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n",

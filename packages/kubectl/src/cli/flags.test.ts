@@ -11,7 +11,10 @@ const specs = [
 
 describe("pflag-style parsing", () => {
   test("flags anywhere, all value forms, -- ends flags", () => {
-    const p = parseFlags(["pods", "-oyaml", "-A", "-n", "kube-system", "x", "--replicas=3", "-L", "a,b", "--", "sh", "-c"], specs);
+    const p = parseFlags(
+      ["pods", "-oyaml", "-A", "-n", "kube-system", "x", "--replicas=3", "-L", "a,b", "--", "sh", "-c"],
+      specs,
+    );
     expect(p.args).toEqual(["pods", "x"]);
     expect(p.flags.output).toBe("yaml");
     expect(p.flags["all-namespaces"]).toBe(true);
@@ -26,7 +29,9 @@ describe("pflag-style parsing", () => {
     expect(() => parseFlags(["--nope"], specs)).toThrow(new FlagError("unknown flag: --nope"));
     expect(() => parseFlags(["-z"], specs)).toThrow(new FlagError("unknown shorthand flag: 'z' in -z"));
     expect(() => parseFlags(["--replicas=x"], specs)).toThrow(
-      new FlagError('invalid argument "x" for "-r, --replicas" flag: strconv.ParseInt: parsing "x": invalid syntax'),
+      new FlagError(
+        'invalid argument "x" for "-r, --replicas" flag: strconv.ParseInt: parsing "x": invalid syntax',
+      ),
     );
     expect(() => parseFlags(["-o"], specs)).toThrow(new FlagError("flag needs an argument: 'o' in -o"));
   });

@@ -29,7 +29,10 @@ export async function waitForObject(
     items?: Record<string, unknown>[];
     metadata?: { resourceVersion?: string };
   };
-  const current = listed.items?.[0];
+  // List items carry no apiVersion/kind; give them the mapping's, as client-go's decoding does.
+  const gv = m.group ? `${m.group}/${m.version}` : m.version;
+  const first = listed.items?.[0];
+  const current = first ? { apiVersion: gv, kind: m.kind, ...first } : undefined;
   const uidOf = (o: Record<string, unknown>) => (o.metadata as { uid?: string } | undefined)?.uid;
   if (check === null && (!current || (opts.uid && uidOf(current) !== opts.uid))) return { kind: "deleted" };
   if (check !== null && current && check(current)) return { kind: "met", obj: current };
@@ -49,7 +52,7 @@ export async function waitForObject(
   ctx.io.signal?.addEventListener("abort", abort);
   try {
     for await (const ev of stream.events) {
-      const obj = ev.object as Record<string, unknown>;
+      const obj = { apiVersion: gv, kind: m.kind, ...(ev.object as Record<string, unknown>) };
       if (ev.type === "ERROR") throw new ApiError(obj);
       if (ev.type === "BOOKMARK") continue;
       if (check === null) {

@@ -4,11 +4,19 @@ import { executeJsonPath, JsonPathError, parseJsonPath } from "./jsonpath";
 const list = {
   kind: "List",
   items: [
-    { metadata: { name: "a", labels: { "app.kubernetes.io/name": "x" } }, status: { conditions: [{ type: "Ready", status: "True" }], phase: "Running" } },
-    { metadata: { name: "b" }, status: { conditions: [{ type: "Ready", status: "False" }], phase: "Pending" }, spec: { replicas: 3 } },
+    {
+      metadata: { name: "a", labels: { "app.kubernetes.io/name": "x" } },
+      status: { conditions: [{ type: "Ready", status: "True" }], phase: "Running" },
+    },
+    {
+      metadata: { name: "b" },
+      status: { conditions: [{ type: "Ready", status: "False" }], phase: "Pending" },
+      spec: { replicas: 3 },
+    },
   ],
 };
-const run = (t: string, data: unknown = list, allowMissingKeys = true) => executeJsonPath(parseJsonPath(t), data, { allowMissingKeys });
+const run = (t: string, data: unknown = list, allowMissingKeys = true) =>
+  executeJsonPath(parseJsonPath(t), data, { allowMissingKeys });
 
 describe("kubectl JSONPath", () => {
   test("wildcards, indices, negative slices", () => {
@@ -17,7 +25,9 @@ describe("kubectl JSONPath", () => {
     expect(run("{.items[-1:].metadata.name}")).toBe("b");
   });
   test("range blocks with literals", () => {
-    expect(run('{range .items[*]}{.metadata.name}{"\\t"}{.status.phase}{"\\n"}{end}')).toBe("a\tRunning\nb\tPending\n");
+    expect(run('{range .items[*]}{.metadata.name}{"\\t"}{.status.phase}{"\\n"}{end}')).toBe(
+      "a\tRunning\nb\tPending\n",
+    );
   });
   test("filters compare values; existence filters", () => {
     expect(run('{.items[?(@.status.phase=="Pending")].metadata.name}')).toBe("b");

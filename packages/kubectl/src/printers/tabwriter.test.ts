@@ -12,7 +12,9 @@ describe("tabwriter (Go text/tabwriter with kubectl's settings)", () => {
 
   test("a line with fewer cells ends the column block (describe layout)", () => {
     const text = "Name:\tweb\nIPs:\n  IP:\t10.0.0.1\nControlled By:\tReplicaSet/x\n";
-    expect(tabwrite(text, KUBECTL_DESCRIBE)).toBe("Name:  web\nIPs:\n  IP:           10.0.0.1\nControlled By:  ReplicaSet/x\n");
+    expect(tabwrite(text, KUBECTL_DESCRIBE)).toBe(
+      "Name:  web\nIPs:\n  IP:           10.0.0.1\nControlled By:  ReplicaSet/x\n",
+    );
   });
 
   test("RememberWidths keeps columns from earlier flushes (get -w)", () => {
