@@ -340,7 +340,8 @@ export class ClusterRuntime {
   private admit(hc: HostedCluster, input: RuntimeInput): unknown {
     if (input.type !== "api" || input.method !== "POST") return null;
     if (!/^\/api\/v1\/namespaces\/[^/]+\/pods$/.test(input.path)) return null;
-    const pods = hc.cluster.summary().counts.pods;
+    // Pods users ran; the control plane's static pods in kube-system do not count.
+    const pods = hc.cluster.summary().counts.workloadPods;
     if (pods < hc.limits.maxPods) return null;
     const name = (input.body as { metadata?: { name?: string } } | undefined)?.metadata?.name ?? "";
     // The wording of the apiserver's ResourceQuota admission refusal.

@@ -123,7 +123,9 @@ describe("Cluster", () => {
     expect(cluster.submit({ type: "time", action: "step" }).response).toEqual({ now: next });
   });
 
-  it("restores from a snapshot plus replayed inputs to exactly the uninterrupted cluster", () => {
+  it("restores from a snapshot plus replayed inputs to exactly the uninterrupted cluster", {
+    timeout: 60_000,
+  }, () => {
     const spec = { ...defaultClusterSpec(), controlPlane: { replicas: 2, etcdMembers: 3 } };
     const inputs: Recorded[] = [];
     let at = 2_500;

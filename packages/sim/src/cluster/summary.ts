@@ -25,7 +25,15 @@ export interface ClusterSummary {
   /** Writes can commit (a leader exists, so a majority is up and connected). */
   healthy: boolean;
   /** Object counts by resource, from the first ready apiserver's cache. */
-  counts: { namespaces: number; nodes: number; pods: number; deployments: number; services: number };
+  counts: {
+    namespaces: number;
+    nodes: number;
+    pods: number;
+    /** Pods outside kube-system: what users ran (quotas count these). */
+    workloadPods: number;
+    deployments: number;
+    services: number;
+  };
 }
 
 const COUNTED = {
@@ -63,6 +71,9 @@ export function summarize(sim: Simulation, etcd: string[], apiServers: string[])
       namespaces: count(COUNTED.namespaces),
       nodes: count(COUNTED.nodes),
       pods: count(COUNTED.pods),
+      workloadPods:
+        count(COUNTED.pods) -
+        Object.keys(source?.cache.resources[COUNTED.pods]?.byNamespace["kube-system"] ?? {}).length,
       deployments: count(COUNTED.deployments),
       services: count(COUNTED.services),
     },
