@@ -513,8 +513,11 @@ export class ClusterRuntime {
     await hc.exclusive(async () => {
       const lease = this.holding(p).lease;
       if (hc.lastSnapshotWall === hc.loadedAt && hc.commandsSinceSnapshot === 0) {
-        // A brand-new cluster: its first snapshot, so no restore ever has to build it again.
-        await this.snapshot(hc, lease.token);
+        // A brand-new cluster: its first snapshot, so no restore ever has to build it again. Not
+        // awaited: the CREATE command already makes the cluster durable; the reply need not wait.
+        void this.snapshot(hc, lease.token).catch((error) =>
+          this.logger.warn({ err: error, cluster: hc.id }, "first snapshot failed"),
+        );
       }
       const summary = hc.cluster.summary();
       const reply: Reply = {

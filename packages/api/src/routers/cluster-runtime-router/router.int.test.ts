@@ -1,4 +1,4 @@
-import { RuntimeTestbed } from "@kubelab/runtime/testing";
+import { eventually, RuntimeTestbed } from "@kubelab/runtime/testing";
 import { verifyTicket } from "@kubelab/tickets";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,7 +28,15 @@ describe("clusters router", () => {
     const me = await bed.user();
     const created = await as(me).clusters.create({ name: "lab", spec: {} });
     expect(created.summary).toMatchObject({ healthy: true, etcdLeader: "etcd-0" });
-    const { clusters } = await as(me).clusters.list();
+    // The first snapshot (written just after the reply) marks it RUNNING.
+    const clusters = await eventually(
+      async () => {
+        const listed = (await as(me).clusters.list()).clusters;
+        return listed[0]?.status === "RUNNING" ? listed : undefined;
+      },
+      10_000,
+      "RUNNING",
+    );
     expect(clusters).toHaveLength(1);
     expect(clusters[0]).toMatchObject({ id: created.id, name: "lab", status: "RUNNING", commands: 1 });
     expect(clusters[0]?.summary).toMatchObject({ healthy: true });
