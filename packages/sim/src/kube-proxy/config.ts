@@ -5,8 +5,8 @@
  * `bindAddress` 0.0.0.0).
  */
 
-/** The proxy modes a node can run. */
-export type ProxyMode = "iptables" | "ipvs";
+/** The proxy modes a node can run ("cilium": Cilium's kube-proxy replacement does the job). */
+export type ProxyMode = "iptables" | "ipvs" | "cilium";
 
 /** The configuration of one kube-proxy. */
 export interface KubeProxyConfig {

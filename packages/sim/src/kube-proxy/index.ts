@@ -3,6 +3,7 @@
  * `iptables-save` / `ipvsadm -Ln` renderings.
  */
 export * from "./chain-names";
+export * from "./cilium-services";
 export * from "./config";
 export { type ParsedRule, parseRule } from "./iptables/parse-rule";
 export * from "./iptables/ruleset";
@@ -25,6 +26,9 @@ export {
   syncIpvsProxyRules,
 } from "./ipvs/sync-proxy-rules";
 export {
+  CILIUM_AGENT_USER,
+  CILIUM_SERVICES_KIND,
+  ciliumServicesBehavior,
   createKubeProxy,
   KUBE_PROXY_KIND,
   KUBE_PROXY_LABEL_SELECTOR,

@@ -17,6 +17,7 @@ import {
   TestKubelets,
 } from "../controllers/node-lifecycle/testing/test-kubelet";
 import { servicePortEndpointChain, servicePortPolicyClusterChain } from "./chain-names";
+import { ciliumServiceList, syncCiliumServices } from "./cilium-services";
 import { defaultKubeProxyConfig } from "./config";
 import { iptablesSave } from "./iptables/save";
 import { syncIptablesProxyRules } from "./iptables/sync-proxy-rules";
@@ -299,6 +300,52 @@ describe("iptables proxier (pure)", () => {
     );
     expect(text).toContain(
       '-A KUBE-NODEPORTS -d 127.0.0.0/8 -p tcp -m comment --comment "ns1/svc1:p80" -m tcp --dport 30080 -m nfacct --nfacct-name  localhost_nps_accepted_pkts -j KUBE-EXT-XPGD46QRK7WJZT7O',
+    );
+  });
+});
+
+describe("Cilium kube-proxy replacement (pure)", () => {
+  it("lists frontends and backends as `cilium service list` does, without iptables chains", () => {
+    const cfg = defaultKubeProxyConfig("node1", "192.168.0.2", { mode: "cilium" });
+    const port: ServicePortInfo = {
+      name: "kube-system/kube-dns:dns",
+      namespace: "kube-system",
+      service: "kube-dns",
+      portName: "dns",
+      protocol: "UDP",
+      clusterIP: "10.96.0.10",
+      port: 53,
+      nodePort: 0,
+      externalIPs: [],
+      loadBalancerVIPs: [],
+      loadBalancerSourceRanges: [],
+      healthCheckNodePort: 0,
+      externalPolicyLocal: false,
+      internalPolicyLocal: false,
+      sessionAffinityClientIP: false,
+      stickyMaxAgeSeconds: 10800,
+    };
+    const ep = (ip: string, ready: boolean) => ({
+      ip,
+      port: 53,
+      ready,
+      serving: ready,
+      terminating: false,
+      nodeName: "n",
+      zone: "",
+      isLocal: false,
+    });
+    const map = syncCiliumServices(cfg, [
+      { port, endpoints: [ep("10.0.0.2", true), ep("10.0.1.7", true), ep("10.0.1.9", false)] },
+    ]);
+    expect(ciliumServiceList(map)).toBe(
+      [
+        // tabwriter columns: the widest cell plus 3 spaces; the not-ready endpoint is not a backend.
+        "ID   Frontend            Service Type   Backend",
+        "1    10.96.0.10:53/UDP   ClusterIP      1 => 10.0.0.2:53/UDP (active)",
+        "                                        2 => 10.0.1.7:53/UDP (active)",
+        "",
+      ].join("\n"),
     );
   });
 });

@@ -30,7 +30,8 @@ import {
   startInformer,
 } from "../apiserver/client/informer";
 import type { UserInfo } from "../apiserver/http";
-import { type Context, defineBehavior, type Timer } from "../core/component";
+import { type ComponentBehavior, type Context, defineBehavior, type Timer } from "../core/component";
+import { ciliumIptables, syncCiliumServices } from "./cilium-services";
 import { defaultKubeProxyConfig, type KubeProxyConfig } from "./config";
 import { type ServicePortWithEndpoints, syncIptablesProxyRules } from "./iptables/sync-proxy-rules";
 import { syncIpvsProxyRules } from "./ipvs/sync-proxy-rules";
@@ -82,11 +83,12 @@ export function createKubeProxy(
   nodeName: string,
   nodeIP: string,
   overrides: Partial<KubeProxyConfig> = {},
+  user: UserInfo = KUBE_PROXY_USER,
 ): KubeProxyState {
   const config = defaultKubeProxyConfig(nodeName, nodeIP, overrides);
   return {
     config,
-    client: createApiClient(server, KUBE_PROXY_USER),
+    client: createApiClient(server, user),
     ...freshInformers(),
     runner: newRunner(config),
     rules: null,
@@ -138,6 +140,12 @@ function syncProxyRules(ctx: Context, s: KubeProxyState): void {
   if (s.config.mode === "ipvs") {
     const ipvs = syncIpvsProxyRules(s.config, services);
     s.rules = { mode: "ipvs", ipvs, iptables: ipvs.iptables };
+  } else if (s.config.mode === "cilium") {
+    s.rules = {
+      mode: "cilium",
+      services: syncCiliumServices(s.config, services),
+      iptables: ciliumIptables(),
+    };
   } else {
     s.rules = { mode: "iptables", iptables: syncIptablesProxyRules(s.config, services).ruleset };
   }
@@ -186,52 +194,75 @@ function recordStarting(ctx: Context, s: KubeProxyState): void {
   );
 }
 
+/**
+ * The service-handling part of the Cilium agent with kube-proxy replacement: the same watches
+ * and sync loop, publishing an eBPF service map instead of iptables chains (see
+ * `cilium-services.ts`). Create its state with `createKubeProxy(…, { mode: "cilium" })` and
+ * `CILIUM_AGENT_USER`.
+ */
+export const CILIUM_SERVICES_KIND = "cilium-agent-services";
+
+/** The cilium agent's ServiceAccount token. */
+export const CILIUM_AGENT_USER: UserInfo = {
+  username: "system:serviceaccount:kube-system:cilium",
+  groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"],
+};
+
 /** The kube-proxy behaviour. */
-export const kubeProxyBehavior = defineBehavior<KubeProxyState>({
-  kind: KUBE_PROXY_KIND,
-  onStart(ctx, s) {
-    startInformer(ctx, s.client, s.services);
-    startInformer(ctx, s.client, s.slices);
-    if (!s.startedEventSent) {
-      s.startedEventSent = true;
-      recordStarting(ctx, s);
-    }
-    // The iptables monitor looks for its canary chains every syncPeriod.
-    if (s.config.mode === "iptables") ctx.setTimer(s.config.syncPeriodMs, { name: "iptables-monitor" });
-  },
-  onStop(s) {
-    // A process restart: caches and pending calls are gone, the kernel's rules stay.
-    return {
-      ...s,
-      client: createApiClient(s.client.server, s.client.user),
-      ...freshInformers(),
-      runner: newRunner(s.config),
-      startedEventSent: false,
-    };
-  },
-  onMessage(ctx, s, msg) {
-    const ev = handleApiMessage(ctx, s.client, msg);
-    if (!ev) return;
-    const u =
-      handleInformerEvent(ctx, s.client, s.services, ev) ?? handleInformerEvent(ctx, s.client, s.slices, ev);
-    if (!u) return;
-    if ((u.deltas.length > 0 || u.justSynced) && s.services.synced && s.slices.synced)
-      scheduleRun(ctx, s, requestRun(s.runner, ctx.now));
-  },
-  onTimer(ctx, s, timer: Timer) {
-    if (handleApiTimer(ctx, s.client, timer)) return;
-    if (handleInformerTimer(ctx, s.client, s.services, timer)) return;
-    if (handleInformerTimer(ctx, s.client, s.slices, timer)) return;
-    if (timer.name === "sync-proxy-rules") {
-      s.runner.timerId = 0;
-      if (!s.services.synced || !s.slices.synced) return;
-      syncProxyRules(ctx, s);
-      scheduleRun(ctx, s, ranAt(s.runner, ctx.now));
-    } else if (timer.name === "iptables-monitor") {
-      // The canary chains exist unless the tables were flushed behind kube-proxy's back.
-      const canary = s.rules?.iptables.nat.chains.includes("KUBE-PROXY-CANARY") ?? true;
-      if (!canary && s.services.synced && s.slices.synced) scheduleRun(ctx, s, requestRun(s.runner, ctx.now));
-      ctx.setTimer(s.config.syncPeriodMs, { name: "iptables-monitor" });
-    }
-  },
-});
+export const kubeProxyBehavior = defineBehavior<KubeProxyState>(proxyBehavior(KUBE_PROXY_KIND));
+
+/** Cilium's service handling (kube-proxy replacement): the same loop under the agent's name. */
+export const ciliumServicesBehavior = defineBehavior<KubeProxyState>(proxyBehavior(CILIUM_SERVICES_KIND));
+
+function proxyBehavior(kind: string): ComponentBehavior<KubeProxyState> {
+  return {
+    kind,
+    onStart(ctx, s) {
+      startInformer(ctx, s.client, s.services);
+      startInformer(ctx, s.client, s.slices);
+      if (!s.startedEventSent && s.config.mode !== "cilium") {
+        s.startedEventSent = true;
+        recordStarting(ctx, s);
+      }
+      // The iptables monitor looks for its canary chains every syncPeriod.
+      if (s.config.mode === "iptables") ctx.setTimer(s.config.syncPeriodMs, { name: "iptables-monitor" });
+    },
+    onStop(s) {
+      // A process restart: caches and pending calls are gone, the kernel's rules stay.
+      return {
+        ...s,
+        client: createApiClient(s.client.server, s.client.user),
+        ...freshInformers(),
+        runner: newRunner(s.config),
+        startedEventSent: false,
+      };
+    },
+    onMessage(ctx, s, msg) {
+      const ev = handleApiMessage(ctx, s.client, msg);
+      if (!ev) return;
+      const u =
+        handleInformerEvent(ctx, s.client, s.services, ev) ??
+        handleInformerEvent(ctx, s.client, s.slices, ev);
+      if (!u) return;
+      if ((u.deltas.length > 0 || u.justSynced) && s.services.synced && s.slices.synced)
+        scheduleRun(ctx, s, requestRun(s.runner, ctx.now));
+    },
+    onTimer(ctx, s, timer: Timer) {
+      if (handleApiTimer(ctx, s.client, timer)) return;
+      if (handleInformerTimer(ctx, s.client, s.services, timer)) return;
+      if (handleInformerTimer(ctx, s.client, s.slices, timer)) return;
+      if (timer.name === "sync-proxy-rules") {
+        s.runner.timerId = 0;
+        if (!s.services.synced || !s.slices.synced) return;
+        syncProxyRules(ctx, s);
+        scheduleRun(ctx, s, ranAt(s.runner, ctx.now));
+      } else if (timer.name === "iptables-monitor") {
+        // The canary chains exist unless the tables were flushed behind kube-proxy's back.
+        const canary = s.rules?.iptables.nat.chains.includes("KUBE-PROXY-CANARY") ?? true;
+        if (!canary && s.services.synced && s.slices.synced)
+          scheduleRun(ctx, s, requestRun(s.runner, ctx.now));
+        ctx.setTimer(s.config.syncPeriodMs, { name: "iptables-monitor" });
+      }
+    },
+  };
+}

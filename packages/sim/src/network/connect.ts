@@ -111,7 +111,7 @@ export function connect(
   const pkt: Packet = { src: from, dst: ip, proto, dport: port, mark: 0, dnat: false };
   const out = egress(node.proxy, pkt, fromHost, netfilterContext(view, node, rnd), rnd.randomInt(1 << 30));
   for (const r of out.recentSets) trace.recentSets.push({ node: node.name, ...r });
-  const via = out.chains.filter((c) => /^KUBE-(SVC|SVL|SEP|EXT)-|^IPVS /.test(c));
+  const via = out.chains.filter((c) => /^KUBE-(SVC|SVL|SEP|EXT)-|^IPVS |^eBPF /.test(c));
   trace.hops.push(
     `${from} → ${ip}:${port}/${proto}${via.length ? ` [${node.name}: ${via.join(" → ")}]` : ""}${
       out.packet.dnat ? ` → ${out.packet.dst}:${out.packet.dport}` : ""

@@ -203,7 +203,11 @@ export type IpvsOutcome = { kind: "none" } | { kind: "refused" } | { kind: "dnat
  * IPVS's lookup on LOCAL_IN: a virtual server for (protocol, VIP, port), rr over its real
  * servers (`rrCounter` is the scheduler's position), or the pinned one for a persistent service.
  */
-export function ipvsLookup(state: IpvsState, pkt: Packet, rrCounter: number): IpvsOutcome {
+export function ipvsLookup(
+  state: Pick<IpvsState, "virtualServers">,
+  pkt: Packet,
+  rrCounter: number,
+): IpvsOutcome {
   const vs = state.virtualServers.find(
     (v) => v.protocol.toLowerCase() === pkt.proto && v.address === pkt.dst && v.port === pkt.dport,
   );
@@ -256,6 +260,18 @@ export function egress(
     local,
   });
   if (!rules) return done("accept");
+  if (rules.mode === "cilium") {
+    // Cilium translates at connect() time from its eBPF service map; no netfilter chains.
+    const r = ipvsLookup(rules.services, p, rrCounter);
+    if (r.kind === "refused") return done("reject");
+    if (r.kind === "dnat") {
+      out.chains.push(`eBPF ${pkt.dst}:${pkt.dport} → ${r.ip}:${r.port}`);
+      p.dst = r.ip;
+      p.dport = r.port;
+      p.dnat = true;
+    }
+    return done("accept");
+  }
   const t = rules.iptables;
   let v = runBuiltin(t.nat, fromHost ? "OUTPUT" : "PREROUTING", p, ctx, out);
   if (v !== "accept") return done(v);

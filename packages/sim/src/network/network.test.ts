@@ -49,7 +49,7 @@ function webPods(t: NetworkTestCluster): string[] {
     .sort();
 }
 
-describe.each(["iptables", "ipvs"] as const)("Service traffic (%s mode)", (mode) => {
+describe.each(["iptables", "ipvs", "cilium"] as const)("Service traffic (%s mode)", (mode) => {
   it("resolves the Service name through CoreDNS and reaches only ready backends", () => {
     const { t, clusterIP } = webCluster(mode);
     const ns = t.exec("client", ["nslookup", "web"]);
@@ -156,6 +156,8 @@ describe("ping", () => {
     const r = a.t.exec("client", ["ping", "-c", "3", a.clusterIP]);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toContain("3 packets transmitted, 0 packets received, 100% packet loss");
+    const k = webCluster("cilium");
+    expect(k.t.exec("client", ["ping", "-c", "1", k.clusterIP]).stdout).toContain("100% packet loss");
     const b = webCluster("ipvs");
     const s = b.t.exec("client", ["ping", "-c", "2", b.clusterIP]);
     expect(s.exitCode).toBe(0);

@@ -30,6 +30,9 @@ import {
 import type { ComponentBehavior } from "../../core/component";
 import type { ProxyMode } from "../../kube-proxy/config";
 import {
+  CILIUM_AGENT_USER,
+  CILIUM_SERVICES_KIND,
+  ciliumServicesBehavior,
   createKubeProxy,
   KUBE_PROXY_KIND,
   type KubeProxyState,
@@ -93,7 +96,7 @@ export class NetworkTestCluster {
         ...(opts.controllers ?? []),
       ],
       kubelet: false,
-      behaviors: [kubeProxyBehavior, coreDnsCacheBehavior, ...(opts.behaviors ?? [])],
+      behaviors: [kubeProxyBehavior, ciliumServicesBehavior, coreDnsCacheBehavior, ...(opts.behaviors ?? [])],
     });
     ensureDefaultServiceAccount(this.c);
     ensureDefaultServiceAccount(this.c, "kube-system");
@@ -102,12 +105,51 @@ export class NetworkTestCluster {
     this.nodes.forEach((n, i) => {
       this.k.register(n, { "kubernetes.io/os": "linux" });
       this.nodeIPs[n] = `192.168.0.${11 + i}`;
+      // With Cilium's kube-proxy replacement the agent handles Services; there is no kube-proxy.
+      const mode = opts.mode ?? "iptables";
       this.c.sim.addComponent(
         `kube-proxy-${n}`,
-        KUBE_PROXY_KIND,
-        createKubeProxy(this.c.h.cp.loadBalancer, n, this.nodeIPs[n]!, { mode: opts.mode ?? "iptables" }),
+        mode === "cilium" ? CILIUM_SERVICES_KIND : KUBE_PROXY_KIND,
+        createKubeProxy(
+          this.c.h.cp.loadBalancer,
+          n,
+          this.nodeIPs[n]!,
+          { mode },
+          mode === "cilium" ? CILIUM_AGENT_USER : undefined,
+        ),
       );
     });
+    if (opts.mode === "cilium") {
+      // The cilium ClusterRole's read access to Services and EndpointSlices (its Helm chart's).
+      this.c.request("POST", "/apis/rbac.authorization.k8s.io/v1/clusterroles", {
+        body: {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "ClusterRole",
+          metadata: { name: "cilium" },
+          rules: [
+            {
+              apiGroups: [""],
+              resources: ["services", "endpoints", "pods", "nodes", "namespaces"],
+              verbs: ["get", "list", "watch"],
+            },
+            {
+              apiGroups: ["discovery.k8s.io"],
+              resources: ["endpointslices"],
+              verbs: ["get", "list", "watch"],
+            },
+          ],
+        },
+      });
+      this.c.request("POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", {
+        body: {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "ClusterRoleBinding",
+          metadata: { name: "cilium" },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cilium" },
+          subjects: [{ kind: "ServiceAccount", name: "cilium", namespace: "kube-system" }],
+        },
+      });
+    }
     if (opts.coredns ?? true) {
       for (const o of coreDnsManifests()) this.create(o);
       this.c.sim.addComponent("coredns", COREDNS_KIND, createCoreDnsCache(this.c.h.cp.loadBalancer));
