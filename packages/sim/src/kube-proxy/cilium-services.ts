@@ -37,14 +37,10 @@ export function ciliumServiceList(map: CiliumServiceMap): string {
   map.virtualServers.forEach((v, i) => {
     const front = `${v.address}:${v.port}${v.protocol === "UDP" ? "/UDP" : ""}`;
     if (v.realServers.length === 0) rows.push([String(i + 1), front, type[v.via], ""]);
-    v.realServers.forEach((r, j) =>
-      rows.push([
-        j === 0 ? String(i + 1) : "",
-        j === 0 ? front : "",
-        j === 0 ? type[v.via] : "",
-        `${j + 1} => ${r.address}:${r.port}${v.protocol === "UDP" ? "/UDP" : ""} (active)`,
-      ]),
-    );
+    v.realServers.forEach((r, j) => {
+      const backend = `${j + 1} => ${r.address}:${r.port}${v.protocol === "UDP" ? "/UDP" : ""} (active)`;
+      rows.push(j === 0 ? [String(i + 1), front, type[v.via], backend] : ["", "", "", backend]);
+    });
   });
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return `${rows
