@@ -12,7 +12,7 @@ import {
   parseQuantity,
   type Quantity,
   wholeValue,
-} from "../../../sim/src/api/quantity";
+} from "@kubelab/sim";
 import { findNodeRoles } from "../printers/table/columns/cluster";
 import { formatLabelSelector, formatLabels } from "../printers/table/helpers";
 import {

@@ -15,6 +15,8 @@ import {
 } from "../../../sim/src/api/resources";
 import { fieldsMatch, parseFieldSelector } from "../../../sim/src/api/selectors/field-selector";
 import { labelsMatch, parseLabelSelector } from "../../../sim/src/api/selectors/label-selector";
+import { generateTable } from "../printers/table/generate-table";
+import { printerFor } from "../printers/table/registry";
 import type { HttpRequest, HttpResponse, KubeTransport, WatchStream } from "../transport";
 
 // biome-ignore lint/suspicious/noExplicitAny: fixtures are unstructured JSON
@@ -34,6 +36,8 @@ export class FixtureTransport implements KubeTransport {
   constructor(
     private readonly objects: Obj[],
     private readonly time: number,
+    /** Answer `Accept: …;as=Table` with a server-side Table (as a real apiserver does). */
+    private readonly serveTables = false,
   ) {}
 
   now(): number {
@@ -88,6 +92,7 @@ export class FixtureTransport implements KubeTransport {
     );
     if (name !== undefined) {
       const found = items.find((o) => o.metadata?.name === name);
+      if (found && this.wantsTable(req)) return json(200, this.table(info.resource, group, [found]));
       if (found) return json(200, found);
       const gr = group ? `${resource}.${group}` : resource;
       return json(404, {
@@ -113,6 +118,7 @@ export class FixtureTransport implements KubeTransport {
     // etcd key order: namespace, then name.
     const key = (o: Obj) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
     items = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    if (this.wantsTable(req)) return json(200, this.table(info.resource, group, items));
     // Lists carry items without apiVersion/kind, as a real server sends them.
     const stripped = items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
     return json(200, {
@@ -121,6 +127,15 @@ export class FixtureTransport implements KubeTransport {
       metadata: { resourceVersion: "2000" },
       items: stripped,
     });
+  }
+
+  private wantsTable(req: HttpRequest): boolean {
+    return this.serveTables && (req.headers?.accept ?? "").includes("as=Table");
+  }
+
+  /** The apiserver's TableConvertor: all columns (Wide on), rows with PartialObjectMetadata. */
+  private table(resource: string, group: string, items: Obj[]) {
+    return generateTable(printerFor(resource, group), items, { now: this.time, resourceVersion: "2000" });
   }
 
   async watch(): Promise<WatchStream> {

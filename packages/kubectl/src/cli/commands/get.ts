@@ -103,6 +103,8 @@ async function fetchAll(
       limit: String(Number(ctx.flags["chunk-size"] ?? 500)),
     };
     if (cont) query.continue = cont;
+    // transformRequests: sorting a Table needs whole objects in its rows.
+    if (human && str(ctx.flags, "sort-by")) query.includeObject = "Object";
     const res = await ctx.rest.do({ method: "GET", path: resourcePath(m, ns), query, headers: { accept } });
     const body = JSON.parse(res.body) as Record<string, unknown>;
     const meta = (body.metadata as { resourceVersion?: string; continue?: string } | undefined) ?? {};

@@ -2,7 +2,7 @@
  * `kubectl events` (kubectl `pkg/cmd/events`), `kubectl wait` (`pkg/cmd/wait`),
  * `kubectl top node|pod` (`pkg/cmd/top`, metrics.k8s.io) and `kubectl drain` (`pkg/drain`).
  */
-import { milliValue, parseQuantity, wholeValue } from "../../../../sim/src/api/quantity";
+import { milliValue, parseQuantity, wholeValue } from "@kubelab/sim";
 import { type ResourceMapping, resourcePath } from "../../client/discovery";
 import { ApiError, CommandError, RawError } from "../../client/errors";
 import { translateTimestampSince } from "../../printers/human-duration";
