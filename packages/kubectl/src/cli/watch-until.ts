@@ -24,6 +24,25 @@ export async function waitForObject(
   check: ((obj: Record<string, unknown>) => boolean) | null,
   opts: { uid?: string; timeoutMs: number },
 ): Promise<WaitOutcome> {
+  // watchtools.UntilWithSync: list, watch from there, and list+watch again when a watch ends
+  // before the deadline (servers close watches after --min-request-timeout).
+  const deadline = ctx.now() + opts.timeoutMs;
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    const outcome = await listAndWatch(ctx, m, ns, name, check, opts, deadline);
+    if (outcome.kind !== "timeout" || ctx.now() >= deadline || ctx.io.signal?.aborted) return outcome;
+  }
+  return { kind: "timeout" };
+}
+
+async function listAndWatch(
+  ctx: CommandContext,
+  m: ResourceMapping,
+  ns: string | undefined,
+  name: string,
+  check: ((obj: Record<string, unknown>) => boolean) | null,
+  opts: { uid?: string },
+  deadline: number,
+): Promise<WaitOutcome> {
   const query = { fieldSelector: `metadata.name=${name}` };
   const listed = (await ctx.rest.getJson(resourcePath(m, ns), query)) as {
     items?: Record<string, unknown>[];
@@ -36,6 +55,7 @@ export async function waitForObject(
   const uidOf = (o: Record<string, unknown>) => (o.metadata as { uid?: string } | undefined)?.uid;
   if (check === null && (!current || (opts.uid && uidOf(current) !== opts.uid))) return { kind: "deleted" };
   if (check !== null && current && check(current)) return { kind: "met", obj: current };
+  const remaining = Math.max(1, Math.ceil((deadline - ctx.now()) / 1000));
   const stream = await ctx.io.transport.watch({
     method: "GET",
     path: resourcePath(m, ns),
@@ -43,7 +63,7 @@ export async function waitForObject(
       ...query,
       watch: "true",
       resourceVersion: listed.metadata?.resourceVersion ?? "",
-      timeoutSeconds: String(Math.ceil(opts.timeoutMs / 1000)),
+      timeoutSeconds: String(Math.min(remaining, 1800)),
     },
     headers: { accept: "application/json" },
   });
@@ -52,14 +72,19 @@ export async function waitForObject(
   ctx.io.signal?.addEventListener("abort", abort);
   try {
     for await (const ev of stream.events) {
-      const obj = { apiVersion: gv, kind: m.kind, ...(ev.object as Record<string, unknown>) };
-      if (ev.type === "ERROR") throw new ApiError(obj);
+      if (ev.type === "ERROR") {
+        // 410 Gone: the resourceVersion expired; list again.
+        if ((ev.object as { code?: number }).code === 410) return { kind: "timeout" };
+        throw new ApiError(ev.object as Record<string, unknown>);
+      }
       if (ev.type === "BOOKMARK") continue;
+      const obj = { apiVersion: gv, kind: m.kind, ...(ev.object as Record<string, unknown>) };
       if (check === null) {
         if (ev.type === "DELETED" && (!opts.uid || uidOf(obj) === opts.uid)) return { kind: "deleted" };
         continue;
       }
       if (ev.type !== "DELETED" && check(obj)) return { kind: "met", obj };
+      if (ctx.now() >= deadline) break;
     }
   } finally {
     ctx.io.signal?.removeEventListener("abort", abort);

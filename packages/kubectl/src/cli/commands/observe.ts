@@ -245,6 +245,8 @@ const topNode: Command = {
   ],
   async run(ctx, args) {
     const items = await metrics(ctx, "/apis/metrics.k8s.io/v1beta1/nodes", {});
+    // top node: no samples yet is an error (pkg/cmd/top/top_node.go).
+    if (items.length === 0) throw new CommandError("metrics not available yet");
     const nodes = (await ctx.rest.getJson("/api/v1/nodes")) as { items?: Obj[] };
     const w = new TabWriter(KUBECTL_TABLE);
     if (!bool(ctx.flags, "no-headers")) w.write("NAME\tCPU(cores)\tCPU(%)\tMEMORY(bytes)\tMEMORY(%)\n");
