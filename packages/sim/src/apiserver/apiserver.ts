@@ -4,6 +4,7 @@
  * over etcd and the watch cache, streams watches, compacts etcd every 5 minutes, and creates
  * the objects a fresh apiserver ensures exist (default namespaces, system PriorityClasses).
  */
+import { updateManagedFields } from "../api/apply";
 import {
   createResourceRegistry,
   customResourcesFromCRD,
@@ -19,6 +20,7 @@ import {
   newTooManyRequests,
 } from "../api/status";
 import type { KubeObject, Status } from "../api/types";
+import { resetFieldsFor } from "../api/write-pipeline";
 import type { ConnectionClosed, ConnectionRefused, Context, Message, Timer } from "../core/component";
 import { defineBehavior } from "../core/component";
 import type { EtcdResponse, WatchResponse } from "../etcd/messages";
@@ -553,11 +555,17 @@ function onCacheReady(ctx: Context, s: ApiServerState): void {
       uid: obj.metadata.uid ?? newUid(ctx),
       creationTimestamp: obj.metadata.creationTimestamp ?? ctx.timestamp(),
     };
+    // The post-start hooks create these through the API, so they carry the apiserver's field manager.
+    const managed = updateManagedFields(undefined, obj, {
+      manager: "kube-apiserver",
+      time: ctx.timestamp(),
+      resetFields: resetFieldsFor(obj.kind),
+    });
     etcdCall(ctx, s, "bootstrap-create", {
       verb: "Txn",
       txn: {
         compare: [{ key, target: "MOD", result: "EQUAL", value: 0 }],
-        success: [{ put: { key, value: encode(obj) } }],
+        success: [{ put: { key, value: encode(managed) } }],
         failure: [],
       },
       object: objectRef(obj),

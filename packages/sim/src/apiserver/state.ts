@@ -79,6 +79,8 @@ export interface Inflight {
   rev?: number;
   /** `Warning` headers for the response (unknown fields). */
   warnings?: string[];
+  /** A server-side apply: `obj` already carries the managedFields `applyObject` computed. */
+  applied?: boolean;
   /** For one delete of a deletecollection: the collection request's key. */
   parent?: string;
   /** For a deletecollection: deletes still running and the objects deleted. */

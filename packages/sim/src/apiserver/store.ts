@@ -35,6 +35,7 @@ function metaOf(o: KubeObject): Meta {
 }
 
 import type { CustomResourceDefinition } from "kubernetes-types/apiextensions/v1";
+import { applyObject, type FieldPathElements, updateManagedFields } from "../api/apply";
 import {
   crdVersionSchema,
   decodeCustomResource,
@@ -58,7 +59,7 @@ import { decodeObject } from "../api/schema/decode";
 import { validateAgainstSchema } from "../api/schema/schema-validation";
 import { validateObjectMetaUpdate } from "../api/validation/object-meta";
 import { invalidStatus } from "../api/validation/validate-object";
-import { decodeForWrite, validateCreate, validateUpdate } from "../api/write-pipeline";
+import { decodeForWrite, resetFieldsFor, validateCreate, validateUpdate } from "../api/write-pipeline";
 import { deepClone, deepEqual } from "../core/clone";
 import type { Context } from "../core/component";
 import { formatTimestamp } from "../core/time";
@@ -77,8 +78,10 @@ import { storageKey } from "./storage-keys";
 import { passes, type WatchFilter, withKind } from "./watch";
 import { listCached } from "./watch-cache";
 import {
+  fieldManagerOf,
   goJsonSyntaxError,
   type ParsedBody,
+  parseApplyBody,
   parseJsonBody,
   type WriteRequestOptions,
   writeOptions,
@@ -401,9 +404,22 @@ function decodeBody(
   const obj = dec.object;
   if (typeof obj.metadata !== "object" || obj.metadata === null || Array.isArray(obj.metadata))
     obj.metadata = {};
+  dropEmptyMetadata(metaOf(obj));
   obj.apiVersion = expected;
   obj.kind = r.info.kind;
   return obj;
+}
+
+/** ObjectMeta's collections are `omitempty`: Go stores an empty one as absent (`labels: {}` vanishes). */
+function dropEmptyMetadata(meta: Meta): void {
+  for (const k of ["labels", "annotations"] as const) {
+    const v = meta[k];
+    if (v && typeof v === "object" && Object.keys(v).length === 0) delete meta[k];
+  }
+  for (const k of ["finalizers", "ownerReferences", "managedFields"] as const) {
+    const v = meta[k];
+    if (Array.isArray(v) && v.length === 0) delete meta[k];
+  }
 }
 
 /**
@@ -434,6 +450,28 @@ function validateWrite(
     ]);
   }
   return validateUpdate(obj, old);
+}
+
+/**
+ * The fields a write to this endpoint resets, which nobody may own there (`GetResetFields`):
+ * status on the main resource of kinds with a status subresource, spec and metadata on status.
+ */
+function resetFieldsOf(r: ServedResource, subresource: string): FieldPathElements[] {
+  if (!r.info.custom) return resetFieldsFor(r.info.kind, subresource);
+  const hasStatus = r.info.subresources.some((sr) => sr.name === "status");
+  if (subresource === "status") return [[{ field: "spec" }], [{ field: "metadata" }]];
+  return hasStatus && subresource === "" ? [[{ field: "status" }]] : [];
+}
+
+/**
+ * The live object whose managedFields a non-apply write builds on: managedFields sent with a
+ * main-resource update replace the live ones (the field manager decodes the new object's first,
+ * to let clients edit them), otherwise the live object's.
+ */
+function managedFieldsBase(existing: KubeObject, body: KubeObject, subresource: string): KubeObject {
+  const sent = body.metadata?.managedFields;
+  if (subresource !== "" || !Array.isArray(sent) || sent.length === 0) return existing;
+  return { ...existing, metadata: { ...existing.metadata, managedFields: sent } };
 }
 
 /** The QoS class of a pod (pkg/apis/core/helper/qos GetPodQOS). */
@@ -530,12 +568,12 @@ function createObject(
   s: ApiServerState,
   key: string,
   f: Inflight,
-  _opts: WriteRequestOptions,
+  opts: WriteRequestOptions,
   obj: KubeObject,
-  _applied: boolean,
+  applied: boolean,
 ): void {
   const r = served(s, f);
-  const meta = metaOf(obj);
+  let meta = metaOf(obj);
   if (r.info.namespaced) {
     if (meta.namespace && f.info.namespace && meta.namespace !== f.info.namespace) {
       reply(
@@ -554,6 +592,16 @@ function createObject(
   if (meta.resourceVersion) {
     reply(ctx, s, key, 400, newBadRequest("resourceVersion should not be set on objects to be created"));
     return;
+  }
+  // The field manager records what the creator set (compared with an empty object), before
+  // admission and the strategy change anything (create.go: FieldManager.UpdateNoErrors).
+  if (!applied) {
+    obj = updateManagedFields(undefined, obj, {
+      manager: opts.manager,
+      time: ctx.timestamp(),
+      resetFields: resetFieldsOf(r, ""),
+    });
+    meta = metaOf(obj);
   }
   if (!meta.name && meta.generateName) meta.name = generateName(ctx, meta.generateName);
   // BeforeCreate: uid, creationTimestamp, no deletion state; then the strategy.
@@ -771,10 +819,22 @@ function tryUpdate(
     reply(ctx, s, key, 409, newConflict(gr(r), f.info.name));
     return;
   }
-  const next = buildUpdated(r, f, existing, body);
-  if (isStatusBody(next)) {
-    reply(ctx, s, key, next.code, next);
+  const built = buildUpdated(r, f, existing, body);
+  if (isStatusBody(built)) {
+    reply(ctx, s, key, built.code, built);
     return;
+  }
+  let next = built;
+  if (f.applied) {
+    // Server-side apply computed them; subresource writes rebuild metadata from the live object.
+    if (f.info.subresource !== "") metaOf(next).managedFields = body.metadata.managedFields;
+  } else {
+    next = updateManagedFields(managedFieldsBase(existing, body, f.info.subresource), next, {
+      manager: fieldManagerOf(f.req),
+      time: ctx.timestamp(),
+      subresource: f.info.subresource || undefined,
+      resetFields: resetFieldsOf(r, f.info.subresource),
+    });
   }
   const rejected = admit(ctx, s, {
     operation: "UPDATE",
@@ -924,7 +984,13 @@ const PATCH_TYPES = [
   "application/apply-patch+yaml",
 ];
 
-/** PATCH: apply a JSON, merge or strategic merge patch to the current object, then update it. */
+/** Server-side apply's content type. */
+const APPLY_PATCH = "application/apply-patch+yaml";
+
+/**
+ * PATCH: apply a JSON, merge or strategic merge patch to the current object, then update it;
+ * or a server-side apply (which creates the object when it does not exist).
+ */
 export function handlePatch(ctx: Context, s: ApiServerState, key: string, f: Inflight): void {
   const r = served(s, f);
   const type = (f.req.contentType ?? "").split(";")[0]!.trim();
@@ -932,15 +998,8 @@ export function handlePatch(ctx: Context, s: ApiServerState, key: string, f: Inf
   const accepted = r.info.custom
     ? PATCH_TYPES.filter((t) => !t.startsWith("application/strategic"))
     : PATCH_TYPES;
-  if (!accepted.includes(type) || type === "application/apply-patch+yaml") {
-    // Server-side apply waits for api/ (not implemented yet): answered as an unsupported type.
-    reply(
-      ctx,
-      s,
-      key,
-      415,
-      newUnsupportedMediaType(accepted.filter((t) => t !== "application/apply-patch+yaml")),
-    );
+  if (!accepted.includes(type)) {
+    reply(ctx, s, key, 415, newUnsupportedMediaType(accepted));
     return;
   }
   const opts = writeOptions(f.req, "PatchOptions", type);
@@ -949,7 +1008,14 @@ export function handlePatch(ctx: Context, s: ApiServerState, key: string, f: Inf
     return;
   }
   const text = f.req.body;
-  if (typeof text === "string") {
+  if (type === APPLY_PATCH) {
+    const parsed = parseApplyBody(text);
+    if (isStatusBody(parsed)) {
+      reply(ctx, s, key, parsed.code, parsed);
+      return;
+    }
+    f.req = { ...f.req, body: parsed.value };
+  } else if (typeof text === "string") {
     // An HTTP body: the patch's JSON text.
     try {
       f.req = { ...f.req, body: JSON.parse(text) };
@@ -980,11 +1046,15 @@ function tryPatch(
   fresh: boolean,
 ): void {
   const r = served(s, f);
+  const type = (f.req.contentType ?? "").split(";")[0]!.trim();
+  if (type === APPLY_PATCH) {
+    tryApply(ctx, s, key, f, existing, fresh);
+    return;
+  }
   if (!existing) {
     reply(ctx, s, key, 404, newNotFound(gr(r), f.info.name));
     return;
   }
-  const type = (f.req.contentType ?? "").split(";")[0]!.trim();
   const current = (
     f.info.subresource === "scale" ? toScale(existing) : withKind(existing, r.info)
   ) as KubeObject;
@@ -1017,6 +1087,11 @@ function tryPatch(
   }
   const obj = patched as KubeObject;
   if (typeof obj.metadata !== "object" || obj.metadata === null) obj.metadata = {};
+  const badName = checkPatchedName(r, f, obj);
+  if (badName) {
+    reply(ctx, s, key, 400, badName);
+    return;
+  }
   // A resourceVersion in the patch is a precondition; otherwise the patch applies to what is current.
   const wanted = obj.metadata.resourceVersion;
   if (wanted !== undefined && wanted !== existing.metadata.resourceVersion) {
@@ -1045,6 +1120,179 @@ function tryPatch(
       return;
     }
     next = dec;
+  }
+  f.obj = next;
+  tryUpdate(ctx, s, key, f, existing, fresh);
+}
+
+/**
+ * `checkName` (patch.go): a patch may not rename the object or move it to another namespace.
+ * Returns the 400, or null.
+ */
+function checkPatchedName(r: ServedResource, f: Inflight, obj: KubeObject): Status | null {
+  const name = obj.metadata?.name ?? "";
+  if (f.info.subresource !== "scale" && name !== f.info.name)
+    return newBadRequest(
+      `the name of the object (${name}) does not match the name on the URL (${f.info.name})`,
+    );
+  const ns = obj.metadata?.namespace ?? "";
+  if (r.info.namespaced && f.info.subresource !== "scale" && ns !== "" && ns !== f.info.namespace)
+    return newBadRequest(
+      `the namespace of the object (${ns}) does not match the namespace on the URL (${f.info.namespace})`,
+    );
+  return null;
+}
+
+/** Go's name of a group/version/kind (`schema.GroupVersionKind.String()`: "apps/v1, Kind=Deployment"). */
+function gvkString(r: ServedResource): string {
+  return `${r.info.group}/${r.info.version}, Kind=${r.info.kind}`;
+}
+
+/**
+ * Fields of an applied configuration that its type does not declare, as structured-merge-diff
+ * names them (".spec.foo"). List items are named by their `name` key when they have one (the
+ * merge key of most lists), by index otherwise.
+ */
+function undeclaredFields(s: ApiServerState, r: ServedResource, config: KubeObject): string[] {
+  const unknown: string[] = [];
+  if (r.info.custom) {
+    const dec = decodeCustomResource(config, customSchema(s, r), "Warn");
+    for (const w of dec.warnings) unknown.push(w.replace(/^unknown field "(.*)"$/, "$1"));
+  } else {
+    const dec = decodeObject(config, { fieldValidation: "Warn" });
+    for (const w of dec.warnings)
+      if (w.startsWith("unknown field ")) unknown.push(w.replace(/^unknown field "(.*)"$/, "$1"));
+  }
+  return unknown.map((path) => {
+    let node: unknown = config;
+    let out = "";
+    for (const part of path.match(/[^.[\]]+|\[\d+\]/g) ?? []) {
+      if (part.startsWith("[")) {
+        const item = Array.isArray(node) ? node[Number(part.slice(1, -1))] : undefined;
+        const name = (item as { name?: unknown } | undefined)?.name;
+        out += typeof name === "string" ? `[name=${JSON.stringify(name)}]` : part;
+        node = item;
+      } else {
+        out += `.${part}`;
+        node = (node as Record<string, unknown> | undefined)?.[part];
+      }
+    }
+    return out;
+  });
+}
+
+/**
+ * Server-side apply (patch.go applyPatcher, the field manager's Apply): merge the applied
+ * configuration into the live object, owning what it sets; fields owned by other managers
+ * whose values would change are a 409 conflict unless `force`. An object that does not exist
+ * is created (201). The result is defaulted, validated and admitted like any other write.
+ */
+function tryApply(
+  ctx: Context,
+  s: ApiServerState,
+  key: string,
+  f: Inflight,
+  existing: KubeObject | null,
+  fresh: boolean,
+): void {
+  const r = served(s, f);
+  const opts = writeOptions(f.req, "PatchOptions", APPLY_PATCH) as WriteRequestOptions;
+  const body = f.req.body;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    const what = Array.isArray(body) ? "array" : typeof body === "string" ? "string" : "number";
+    reply(
+      ctx,
+      s,
+      key,
+      400,
+      newBadRequest(
+        `error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${what} into Go value of type map[string]interface {}`,
+      ),
+    );
+    return;
+  }
+  const given = body as KubeObject;
+  if (given.metadata?.managedFields !== undefined && given.metadata.managedFields !== null) {
+    reply(ctx, s, key, 400, newBadRequest("metadata.managedFields must be nil"));
+    return;
+  }
+  const expected = apiVersionOf(r);
+  if (given.apiVersion !== expected) {
+    reply(
+      ctx,
+      s,
+      key,
+      400,
+      newBadRequest(
+        `Incorrect version specified in apply patch. Specified patch version: ${given.apiVersion ?? ""}, expected: ${expected}`,
+      ),
+    );
+    return;
+  }
+  const config: KubeObject = given.kind ? given : { ...given, kind: r.info.kind };
+  const undeclared = undeclaredFields(s, r, config);
+  if (undeclared.length > 0) {
+    // structured-merge-diff's typed conversion error: a plain error, so a 500 with no reason.
+    const where = `${f.info.namespace}/${f.info.name}; ${gvkString(r)}`;
+    const errs = undeclared.map((p) => `${p}: field not declared in schema`);
+    const text = errs.length === 1 ? errs[0] : `errors:\n  ${errs.join("\n  ")}`;
+    reply(ctx, s, key, 500, newStorageError(`failed to create typed patch object (${where}): ${text}`));
+    return;
+  }
+  const sub = f.info.subresource;
+  const result = applyObject(existing ? withKind(existing, r.info) : undefined, config, {
+    manager: opts.manager,
+    time: ctx.timestamp(),
+    force: opts.force,
+    ...(sub ? { subresource: sub } : {}),
+    resetFields: resetFieldsOf(r, sub),
+  });
+  if (result.status) {
+    reply(ctx, s, key, result.status.code, result.status);
+    return;
+  }
+  const applied = result.object!;
+  const badName = checkPatchedName(r, f, applied);
+  if (badName) {
+    reply(ctx, s, key, 400, badName);
+    return;
+  }
+  delete f.warnings;
+  f.applied = true;
+  if (!existing) {
+    if (sub !== "") {
+      reply(ctx, s, key, 404, newNotFound(gr(r), f.info.name));
+      return;
+    }
+    const obj = decodeBody(s, r, f, opts, { value: applied }, true);
+    if (isStatusBody(obj)) {
+      reply(ctx, s, key, obj.code, obj);
+      return;
+    }
+    createObject(ctx, s, key, f, opts, obj, true);
+    return;
+  }
+  // A resourceVersion in the configuration is a precondition, as in any patch.
+  const wanted = given.metadata?.resourceVersion;
+  if (wanted !== undefined && wanted !== existing.metadata.resourceVersion) {
+    if (!fresh) {
+      etcdCall(
+        ctx,
+        s,
+        "patch-read",
+        { verb: "Range", range: { key: objectKey(r, f.info.namespace, f.info.name) } },
+        key,
+      );
+      return;
+    }
+    reply(ctx, s, key, 409, newConflict(gr(r), f.info.name));
+    return;
+  }
+  metaOf(applied).resourceVersion = existing.metadata.resourceVersion;
+  const next = decodeBody(s, r, f, opts, { value: applied }, sub === "");
+  if (isStatusBody(next)) {
+    reply(ctx, s, key, next.code, next);
+    return;
   }
   f.obj = next;
   tryUpdate(ctx, s, key, f, existing, fresh);
@@ -1412,6 +1660,11 @@ export function onStoreEtcdResponse(
     }
     case "create": {
       const res = resp.result as TxnResult;
+      if (!res.succeeded && f.applied && f.info.verb === "patch") {
+        // Someone created it meanwhile: apply to what is there now.
+        tryPatch(ctx, s, key, f, txnCurrent(res), true);
+        return;
+      }
       if (!res.succeeded) {
         const gen =
           (f.req.body as KubeObject | undefined)?.metadata?.generateName &&

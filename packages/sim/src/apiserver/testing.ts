@@ -21,6 +21,18 @@ import {
 } from "./http";
 import type { ApiServerState } from "./state";
 
+/** What a harness request may carry besides its method and path. */
+export interface RequestOptions {
+  /** An object, or an HTTP body's text (JSON, or YAML for server-side apply). */
+  body?: unknown;
+  query?: Record<string, string>;
+  /** Defaults to the cluster admin (`ADMIN_USER`). */
+  user?: UserInfo;
+  contentType?: string;
+  /** Defaults to the user's component (`defaultUserAgent`): kubectl's for the admin. */
+  userAgent?: string;
+}
+
 /** A control plane in a simulation, driven from a mailbox as kubectl would. */
 export class ControlPlaneHarness {
   readonly sim: Simulation;
@@ -80,11 +92,7 @@ export class ControlPlaneHarness {
   }
 
   /** Send a request through the load balancer; returns its id. */
-  send(
-    method: HttpMethod,
-    path: string,
-    opts: { body?: unknown; query?: Record<string, string>; user?: UserInfo; contentType?: string } = {},
-  ): number {
+  send(method: HttpMethod, path: string, opts: RequestOptions = {}): number {
     const requestId = this.nextId++;
     const req: ApiRequest = {
       verb: method,
@@ -96,6 +104,7 @@ export class ControlPlaneHarness {
     if (opts.body !== undefined) req.body = opts.body;
     if (opts.query) req.query = opts.query;
     if (opts.contentType) req.contentType = opts.contentType;
+    if (opts.userAgent) req.userAgent = opts.userAgent;
     this.sim.inject(this.client, this.cp.loadBalancer, req);
     return requestId;
   }
@@ -113,11 +122,7 @@ export class ControlPlaneHarness {
   }
 
   /** Send and wait. */
-  request(
-    method: HttpMethod,
-    path: string,
-    opts: { body?: unknown; query?: Record<string, string>; user?: UserInfo; contentType?: string } = {},
-  ): ApiResponse {
+  request(method: HttpMethod, path: string, opts: RequestOptions = {}): ApiResponse {
     return this.await(this.send(method, path, opts));
   }
 

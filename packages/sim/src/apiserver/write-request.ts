@@ -6,6 +6,7 @@
  * field manager (`managerOrUserAgent`, apiserver `endpoints/handlers/rest.go`) and the body
  * (a JSON text, as an HTTP body is, or an already parsed object).
  */
+import { parse as parseYaml } from "yaml";
 import { fieldManagerFromUserAgent } from "../api/apply";
 import {
   type FieldErrorList,
@@ -88,10 +89,15 @@ export function writeOptions(
   if (errs.length > 0) return newInvalid({ group: "meta.k8s.io", kind }, "", errs);
   return {
     fieldValidation: fv === "" ? "Warn" : (fv as FieldValidation),
-    manager: q.fieldManager || fieldManagerFromUserAgent(req.userAgent ?? defaultUserAgent(req.user)),
+    manager: fieldManagerOf(req),
     force: q.force === "true" || q.force === "1",
     dryRun: q.dryRun === "All",
   };
+}
+
+/** The field manager of a write (`managerOrUserAgent`): `?fieldManager=`, else the User-Agent's first segment. */
+export function fieldManagerOf(req: ApiRequest): string {
+  return req.query?.fieldManager || fieldManagerFromUserAgent(req.userAgent ?? defaultUserAgent(req.user));
 }
 
 /** A request body as a value, with its JSON text when it came as one (for duplicate-field reports). */
@@ -196,4 +202,40 @@ function scanContext(text: string, pos: number): string {
   if (top === "{") return "after object key:value pair";
   if (top === "[") return "after array element";
   return "after top-level value";
+}
+
+/**
+ * The body of a server-side apply (`application/apply-patch+yaml`): YAML or JSON text (JSON is
+ * YAML), or an already parsed object. YAML is read as sigs.k8s.io/yaml reads it (YAML 1.1
+ * scalars: `yes`/`on` are booleans; duplicate keys are an error); errors are the apiserver's
+ * 400 "error decoding YAML: …" with go-yaml's wording for the common mistakes (others keep the
+ * parser's own text).
+ */
+export function parseApplyBody(body: unknown): ParsedBody | Status {
+  if (typeof body !== "string") return { value: body };
+  try {
+    return { value: JSON.parse(body), raw: body };
+  } catch {
+    // Not JSON: YAML.
+  }
+  try {
+    return { value: parseYaml(body, { version: "1.1", uniqueKeys: true }) ?? {} };
+  } catch (err) {
+    return newBadRequest(`error decoding YAML: error converting YAML to JSON: ${goYamlError(body, err)}`);
+  }
+}
+
+/** go-yaml's message for a YAML error reported by the `yaml` package. */
+function goYamlError(text: string, err: unknown): string {
+  const e = err as { message?: string; linePos?: { line: number }[] };
+  const line = e.linePos?.[0]?.line ?? 1;
+  const first = (e.message ?? String(err)).split(" at line ")[0] ?? "";
+  if (first.startsWith("Map keys must be unique")) {
+    const src = text.split("\n")[line - 1] ?? "";
+    const k = src.trim().replace(/^- /, "").split(":")[0]?.trim() ?? "";
+    return `yaml: unmarshal errors:\n  line ${line}: key ${JSON.stringify(k)} already set in map`;
+  }
+  if (first.startsWith("Nested mappings are not allowed"))
+    return `yaml: line ${line}: mapping values are not allowed in this context`;
+  return `yaml: line ${line}: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
 }

@@ -130,16 +130,23 @@ export function unionSets(a: FieldSetNode, b: FieldSetNode): FieldSetNode {
 
 function unionNodes(a: FieldSetNode, b: FieldSetNode): FieldSetNode | null {
   const children = new Map<string, FieldSetNode>();
+  // When `b` adds nothing, the result is `a` itself: an unchanged set keeps its identity (and its encoding).
+  let same = a.self || !b.self;
   for (const [k, ca] of a.children) {
     const cb = b.children.get(k);
     const c = cb ? unionNodes(ca, cb) : nonEmptyCopy(ca);
+    if (c !== ca) same = false;
     if (c) children.set(k, c);
   }
   for (const [k, cb] of b.children) {
     if (a.children.has(k)) continue;
     const c = nonEmptyCopy(cb);
-    if (c) children.set(k, c);
+    if (c) {
+      children.set(k, c);
+      same = false;
+    }
   }
+  if (same) return nonEmptyCopy(a);
   const self = a.self || b.self;
   return self || children.size > 0 ? { self, children } : null;
 }
@@ -174,12 +181,19 @@ export function subtractRecursive(a: FieldSetNode, b: FieldSetNode): FieldSetNod
 
 function subtractNodes(a: FieldSetNode, b: FieldSetNode, recursive: boolean): FieldSetNode | null {
   const children = new Map<string, FieldSetNode>();
+  // When nothing of `a` is removed, the result is `a` itself (see unionNodes).
+  let same = !(a.self && b.self);
   for (const [k, ca] of a.children) {
     const cb = b.children.get(k);
-    if (recursive && cb?.self) continue;
+    if (recursive && cb?.self) {
+      same = false;
+      continue;
+    }
     const c = cb ? subtractNodes(ca, cb, recursive) : nonEmptyCopy(ca);
+    if (c !== ca) same = false;
     if (c) children.set(k, c);
   }
+  if (same) return nonEmptyCopy(a);
   const self = a.self && !b.self;
   return self || children.size > 0 ? { self, children } : null;
 }
@@ -233,16 +247,21 @@ const encodedSets = new WeakMap<FieldSetNode, Record<string, JsonValue>>();
 
 /** Serialises to the `fieldsV1` JSON object (keys sorted as the apiserver writes them). */
 export function toFieldsV1(set: FieldSetNode): Record<string, JsonValue> {
-  const cached = encodedSets.get(set);
-  if (cached) return cached;
   return encodeNode(set);
 }
 
+/**
+ * Encodes a node, reusing the JSON of any subtree encoded before: sets share untouched
+ * subtrees, so a write re-encodes only what changed. The JSON is shared too: read-only.
+ */
 function encodeNode(set: FieldSetNode): Record<string, JsonValue> {
+  const cached = encodedSets.get(set);
+  if (cached) return cached;
   const out: Record<string, JsonValue> = {};
   const keys = [...set.children.keys()].sort(compareKeys);
   if (set.self && set.children.size > 0) out["."] = {};
   for (const k of keys) out[k] = encodeNode(set.children.get(k)!);
+  encodedSets.set(set, out);
   return out;
 }
 

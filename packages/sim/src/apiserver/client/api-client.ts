@@ -31,6 +31,8 @@ export interface ApiClientState {
   /** Where requests go: the load balancer's id (or one apiserver's). */
   server: string;
   user: UserInfo;
+  /** The `User-Agent` sent (field manager of this client's writes); absent: the component's default for `user`. */
+  userAgent?: string;
   nextRequestId: number;
   pending: Record<number, PendingCall>;
 }
@@ -59,9 +61,15 @@ export type ApiClientEvent =
   | { kind: "watch-event"; tag: string; data: unknown; requestId: number; events: WatchEvent[] }
   | { kind: "watch-closed"; tag: string; data: unknown; requestId: number; reason?: string };
 
-/** A new client talking to `server` as `user`. */
-export function createApiClient(server: string, user: UserInfo): ApiClientState {
-  return { server, user, nextRequestId: 1, pending: {} };
+/**
+ * A new client talking to `server` as `user`. `userAgent` (e.g. `metrics-server/v0.7.2`) names
+ * the field manager of its writes; without it the apiserver derives the well-known component's
+ * from the user (`defaultUserAgent`).
+ */
+export function createApiClient(server: string, user: UserInfo, userAgent?: string): ApiClientState {
+  const c: ApiClientState = { server, user, nextRequestId: 1, pending: {} };
+  if (userAgent) c.userAgent = userAgent;
+  return c;
 }
 
 function objectRef(call: ApiCall): string | undefined {
@@ -104,6 +112,7 @@ export function apiRequest(
   if (call.query) req.query = call.query;
   if (call.body !== undefined) req.body = call.body;
   if (call.contentType) req.contentType = call.contentType;
+  if (c.userAgent) req.userAgent = c.userAgent;
   const ref = objectRef(call);
   if (ref) (req as { object?: string }).object = ref;
   if (watch) (req as { detail?: string }).detail = "watch";
