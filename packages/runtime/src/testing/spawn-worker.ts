@@ -73,10 +73,19 @@ export async function spawnWorker(config: {
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const workerId = await new Promise<string>((resolve, reject) => {
     let out = "";
+    let ready = false;
     child.stdout?.on("data", (chunk: Buffer) => {
+      if (ready) {
+        // The worker's own warnings and errors (JSON log lines) go to this process's stderr.
+        process.stderr.write(chunk);
+        return;
+      }
       out += chunk.toString();
       const m = /ready (\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
+      if (m?.[1]) {
+        ready = true;
+        resolve(m[1]);
+      }
     });
     child.once("exit", (code) => reject(new Error(`worker process exited with ${code} before it was ready`)));
   });

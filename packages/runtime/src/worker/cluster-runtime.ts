@@ -616,7 +616,8 @@ export class ClusterRuntime {
     });
     if (!snapshot) hc.lastSnapshotWall = hc.loadedAt;
     else hc.lastSnapshotWall = wall - 1;
-    if (!this.held.has(p)) return null;
+    // The lease went while loading: the next holder serves it (the job is retried there).
+    if (!this.held.has(p)) throw new NotHolder(`partition ${p} was lost while loading ${clusterId}`);
     this.hot.set(clusterId, hc);
     this.enforceMaxHot();
     return hc;
