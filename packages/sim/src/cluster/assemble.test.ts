@@ -42,6 +42,7 @@ describe("assembleCluster", () => {
         "kube-controller-manager": `kube-controller-manager-${i - 1}`,
         kubelet: `kubelet-control-plane-${i}`,
         runtime: `containerd-control-plane-${i}`,
+        "kube-proxy": `kube-proxy-control-plane-${i}`,
       });
       // kubeadm's four static pods on each.
       const k = sim.componentState<KubeletState>(`kubelet-control-plane-${i}`);
@@ -55,6 +56,7 @@ describe("assembleCluster", () => {
     expect(a.hosts!["worker-2"]!.components).toEqual({
       kubelet: "kubelet-worker-2",
       runtime: "containerd-worker-2",
+      "kube-proxy": "kube-proxy-worker-2",
     });
     expect(a.apiEndpoint).toBe("kube-apiserver-lb");
     expect(a.schedulers).toHaveLength(3);
@@ -82,8 +84,15 @@ describe("assembleCluster", () => {
       expect(h.components.kubelet).toBeUndefined();
       expect(h.components["kube-apiserver"]).toBeDefined();
     }
-    expect(a.missing).toContain("cilium kube-proxy replacement");
-    expect(a.missing).toContain("cloud-controller-manager (gcp)");
+    expect(a.missing).toContain("cilium kube-proxy replacement (eBPF service rules)");
+    // The cloud and a cloud-controller-manager per provider host; no kube-proxy with Cilium.
+    expect(a.cloud).toBe("cloud");
+    expect(cp.map((h) => h.components["cloud-controller-manager"])).toEqual([
+      "cloud-controller-manager-0",
+      "cloud-controller-manager-1",
+      "cloud-controller-manager-2",
+    ]);
+    expect(a.hosts!["worker-1"]!.components["kube-proxy"]).toBeUndefined();
   });
 
   it("systemd: control-plane kubelets without static pods; CRI-O nodes get crio-<node> runtimes", () => {

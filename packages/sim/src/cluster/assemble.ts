@@ -13,15 +13,35 @@
  *   nodes the kubelet runs kubeadm's static pod manifests (`static-pods`), so their mirror pods
  *   appear in kube-system; control-plane nodes carry the `node-role.kubernetes.io/control-plane`
  *   label and, unless they accept workloads, the `NoSchedule` taint;
- * - the bootstrap objects (`bootstrap-objects.ts`): kubeadm's ConfigMaps, token and RBAC,
- *   kube-proxy and CoreDNS addons, a self-hosted control plane's workloads.
+ * - kube-proxy on every node (iptables or IPVS; none when Cilium replaces it), metrics-server,
+ *   and with a cloud the cloud's API and a cloud-controller-manager per control-plane machine
+ *   (nodes then register with the `node.cloudprovider.kubernetes.io/uninitialized` taint);
+ * - the bootstrap objects (`bootstrap-objects.ts`): kubeadm's ConfigMaps, token and RBAC, the
+ *   kube-proxy, CoreDNS and metrics-server add-ons, a self-hosted control plane's workloads.
  *
  * Components that do not exist in the simulation yet are listed in `ClusterAssembly.missing`
  * rather than faked. New components join here: register their behaviour in `clusterBehaviors`
  * and add them in `assembleCluster`, so creation, restore and replay all build the same cluster.
  */
+import {
+  createMetricsServer,
+  METRICS_SERVER_KIND,
+  metricsServerBehavior,
+} from "../addons/metrics-server/metrics-server";
 import { KUBERNETES_VERSION } from "../apiserver/apiserver";
 import { addControlPlane, controlPlaneBehaviors } from "../apiserver/control-plane";
+import {
+  CLOUD_KIND,
+  type CloudProvider as CloudApi,
+  cloudBehavior,
+  createCloud,
+} from "../cloud-controller-manager/cloud";
+import {
+  CLOUD_CONTROLLER_MANAGER_KIND,
+  cloudControllerManagerBehavior,
+  createCloudControllerManager,
+  UNINITIALIZED_TAINT,
+} from "../cloud-controller-manager/cloud-controller-manager";
 import {
   createControllerManager,
   KUBE_CONTROLLER_MANAGER_KIND,
@@ -29,6 +49,7 @@ import {
 } from "../controller-manager/controller-manager";
 import type { ComponentBehavior } from "../core/component";
 import type { Simulation } from "../core/simulation";
+import { createKubeProxy, KUBE_PROXY_KIND, kubeProxyBehavior } from "../kube-proxy/kube-proxy";
 import { DEFAULT_KUBELET_SETTINGS } from "../node/kubelet/config";
 import { kubeadmControlPlaneManifests } from "../node/kubelet/static-pods";
 import { addImageRegistry, addNode, kubeadmImages, nodeBehaviors } from "../node/node-host";
@@ -49,8 +70,24 @@ export const clusterBehaviors: readonly ComponentBehavior[] = [
   kubeSchedulerBehavior,
   kubeControllerManagerBehavior,
   ...nodeBehaviors,
+  kubeProxyBehavior,
+  metricsServerBehavior,
+  cloudBehavior,
+  cloudControllerManagerBehavior,
   clusterBootstrapBehavior,
 ];
+
+/** The id of the simulated cloud's API (present only with a cloud). */
+export const CLOUD_ID = "cloud";
+/** The id of the metrics-server (it runs as a Deployment's pod; the component stands for it). */
+export const METRICS_SERVER_ID = "metrics-server";
+
+/** The simulated cloud API each provider is (`gcp` is GCE's API). */
+const CLOUD_API: Record<Exclude<ClusterVariant["cloud"], "none">, CloudApi> = {
+  aws: "aws",
+  gcp: "gce",
+  azure: "azure",
+};
 
 /** The kubeadm etcd image tag of v1.32 (`constants.DefaultEtcdVersion`). */
 const ETCD_VERSION = "3.5.16-0";
@@ -81,6 +118,12 @@ export interface ClusterAssembly {
   hosts?: Record<string, HostPlacement>;
   /** The image registry component (node image pulls), if any. */
   registry?: string;
+  /** cloud-controller-manager replicas (with a cloud). */
+  cloudControllerManagers?: string[];
+  /** The simulated cloud's API component (with a cloud). */
+  cloud?: string;
+  /** The metrics-server component (with the add-on). */
+  metricsServer?: string;
   /** The bootstrap component (kubeadm's API phases), if any. */
   bootstrap?: string;
   /** What the variant implies that the simulation cannot run yet (kube-proxy, CoreDNS server, …). */
@@ -96,20 +139,6 @@ export function machineIp(n: number): string {
 /** Node names of the control plane (`control-plane-1`, …). */
 export function controlPlaneNodeNames(replicas: number): string[] {
   return Array.from({ length: replicas }, (_, i) => `control-plane-${i + 1}`);
-}
-
-/** The provider ID a cloud gives a node (what `spec.providerID` holds). */
-function providerId(cloud: ClusterVariant["cloud"], node: string, index: number): string | undefined {
-  switch (cloud) {
-    case "aws":
-      return `aws:///us-east-1a/i-0${(0x1000000 + index * 7919).toString(16)}${node.length.toString(16)}kubelab`;
-    case "gcp":
-      return `gce://kubelab/us-central1-a/${node}`;
-    case "azure":
-      return `azure:///subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/kubelab/providers/Microsoft.Compute/virtualMachines/${node}`;
-    default:
-      return undefined;
-  }
 }
 
 /**
@@ -208,7 +237,11 @@ export function assembleCluster(sim: Simulation, spec: ClusterSpec): ClusterAsse
     hosts[host]!.components["kube-controller-manager"] = kcm;
   });
 
-  // Nodes: kubelet + container runtime each.
+  // Nodes: kubelet + container runtime each. With a cloud the kubelet runs with
+  // `--cloud-provider=external`: the node registers with the uninitialized taint and the
+  // cloud-controller-manager fills in its providerID, zone and addresses, then removes the taint.
+  const cloudTaint =
+    v.cloud !== "none" ? { taints: [{ key: UNINITIALIZED_TAINT, value: "true", effect: "NoSchedule" }] } : {};
   const registry = addImageRegistry(sim);
   let nodeIndex = 0;
   if (!managed) {
@@ -249,7 +282,7 @@ export function assembleCluster(sim: Simulation, spec: ClusterSpec): ClusterAsse
           schedulable: v.controlPlane.schedulable,
           staticPods: manifests,
           prePulledImages: kubeadmImages(),
-          ...(providerIdFor(v, name, nodeIndex) ?? {}),
+          ...cloudTaint,
         },
         apiEndpoint,
       );
@@ -279,7 +312,7 @@ export function assembleCluster(sim: Simulation, spec: ClusterSpec): ClusterAsse
           cni: v.network.cni,
           clusterCidr: v.network.podSubnet,
           index: nodeIndex,
-          ...(providerIdFor(v, name, nodeIndex) ?? {}),
+          ...cloudTaint,
         },
         apiEndpoint,
       );
@@ -288,6 +321,47 @@ export function assembleCluster(sim: Simulation, spec: ClusterSpec): ClusterAsse
       host.components.runtime = ids.runtime;
     }
   }
+
+  const nodeHosts = Object.values(hosts).filter((h) => h.node);
+  // kube-proxy on every node (its DaemonSet pod is the bootstrap's; the component is what it does).
+  if (v.network.kubeProxyMode !== "none")
+    for (const h of nodeHosts) {
+      const id = `kube-proxy-${h.name}`;
+      sim.addComponent(
+        id,
+        KUBE_PROXY_KIND,
+        createKubeProxy(apiEndpoint, h.name, h.ip, { mode: v.network.kubeProxyMode }),
+      );
+      h.components["kube-proxy"] = id;
+    }
+  // The cloud and its controller manager, one per control-plane machine (leader-elected).
+  const cloudControllerManagers: string[] = [];
+  if (v.cloud !== "none") {
+    sim.addComponent(
+      CLOUD_ID,
+      CLOUD_KIND,
+      createCloud(
+        CLOUD_API[v.cloud],
+        nodeHosts.map((h) => ({ name: h.name, ip: h.ip })),
+      ),
+    );
+    cpNames.forEach((host, i) => {
+      const id = `cloud-controller-manager-${i}`;
+      sim.addComponent(
+        id,
+        CLOUD_CONTROLLER_MANAGER_KIND,
+        createCloudControllerManager(apiEndpoint, host, { cloud: CLOUD_ID }),
+      );
+      hosts[host]!.components["cloud-controller-manager"] = id;
+      cloudControllerManagers.push(id);
+    });
+  }
+  if (v.addons.metricsServer)
+    sim.addComponent(
+      METRICS_SERVER_ID,
+      METRICS_SERVER_KIND,
+      createMetricsServer(apiEndpoint, { storage: "crd" }),
+    );
 
   // kubeadm init's API phases (or the provider's): configuration, RBAC, addons.
   const objects = bootstrapObjects(spec, {
@@ -302,13 +376,8 @@ export function assembleCluster(sim: Simulation, spec: ClusterSpec): ClusterAsse
   );
 
   const missing: string[] = [];
-  if (v.network.kubeProxyMode !== "none")
-    missing.push(`kube-proxy (${v.network.kubeProxyMode} rules per node)`);
-  else missing.push("cilium kube-proxy replacement");
-  missing.push(`${v.network.cni} agents (pod networking is modelled by the runtime's IPAM)`);
-  if (v.addons.coreDNS) missing.push("CoreDNS name resolution (the Deployment runs; nothing answers DNS)");
-  if (v.addons.metricsServer) missing.push("metrics-server");
-  if (v.cloud !== "none") missing.push(`cloud-controller-manager (${v.cloud})`);
+  if (v.network.kubeProxyMode === "none") missing.push("cilium kube-proxy replacement (eBPF service rules)");
+  missing.push(`${v.network.cni} agent pods (pod networking is modelled by the runtime's IPAM)`);
 
   return {
     etcd: cp.etcd,
@@ -318,12 +387,10 @@ export function assembleCluster(sim: Simulation, spec: ClusterSpec): ClusterAsse
     controllerManagers,
     hosts,
     registry,
+    cloudControllerManagers,
+    ...(v.cloud !== "none" ? { cloud: CLOUD_ID } : {}),
+    ...(v.addons.metricsServer ? { metricsServer: METRICS_SERVER_ID } : {}),
     bootstrap: CLUSTER_BOOTSTRAP_ID,
     missing,
   };
-}
-
-function providerIdFor(v: ClusterVariant, node: string, index: number): { providerID: string } | undefined {
-  const id = providerId(v.cloud, node, index);
-  return id ? { providerID: id } : undefined;
 }

@@ -4,6 +4,9 @@
  * per variant, the self-hosted control plane's workloads. The apiserver creates the namespaces,
  * the `kubernetes` Service and its own RBAC bootstrap policy itself; these are the rest.
  */
+import { coreDnsManifests } from "../addons/coredns/manifests";
+import { kubeProxyManifests } from "../addons/kube-proxy/manifests";
+import { metricsServerManifests } from "../addons/metrics-server/manifests";
 import type { KubeObject } from "../api/types";
 import { KUBERNETES_VERSION } from "../apiserver/apiserver";
 import { SIMULATED_ROOT_CA_PEM } from "../controller-manager/config";
@@ -21,10 +24,6 @@ export interface BootstrapContext {
   externalEtcd: string[] | null;
 }
 
-/** The CoreDNS image of kubeadm 1.32 (`constants.CoreDNSVersion`). */
-export const COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.11.3";
-/** The kube-proxy image of the cluster's version. */
-export const KUBE_PROXY_IMAGE = `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`;
 /** kubeadm's default bootstrap token id (`abcdef.0123456789abcdef` in every kubeadm guide). */
 const BOOTSTRAP_TOKEN_ID = "abcdef";
 const RBAC = "rbac.authorization.k8s.io";
@@ -224,191 +223,12 @@ function kubeadmObjects(spec: ClusterSpec, ctx: BootstrapContext): KubeObject[] 
 
 const CONTROL_PLANE_TOLERATION = { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" };
 
-/** kubeadm's kube-proxy addon (phases/addons/proxy/manifests.go). */
-function kubeProxyObjects(spec: ClusterSpec, ctx: BootstrapContext): KubeObject[] {
-  const v = spec.variant ?? defaultVariant();
-  const config =
-    "apiVersion: kubeproxy.config.k8s.io/v1alpha1\n" +
-    "bindAddress: 0.0.0.0\n" +
-    "clientConnection:\n  kubeconfig: /var/lib/kube-proxy/kubeconfig.conf\n" +
-    `clusterCIDR: ${v.network.podSubnet}\n` +
-    "kind: KubeProxyConfiguration\n" +
-    `mode: ${v.network.kubeProxyMode === "ipvs" ? "ipvs" : "iptables"}\n`;
-  const kubeconfig =
-    "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt\n" +
-    `    server: https://${ctx.controlPlaneEndpoint}\n  name: default\n` +
-    "contexts:\n- context:\n    cluster: default\n    namespace: default\n    user: default\n  name: default\ncurrent-context: default\n" +
-    "users:\n- name: default\n  user:\n    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n";
-  return [
-    {
-      apiVersion: "v1",
-      kind: "ServiceAccount",
-      metadata: { name: "kube-proxy", namespace: "kube-system" },
-    } as KubeObject,
-    binding(null, "kubeadm:node-proxier", "ClusterRole", "system:node-proxier", [
-      { kind: "ServiceAccount", name: "kube-proxy", namespace: "kube-system" },
-    ]),
-    role("kube-system", "kube-proxy", [
-      { apiGroups: [""], resources: ["configmaps"], resourceNames: ["kube-proxy"], verbs: ["get"] },
-    ]),
-    binding("kube-system", "kube-proxy", "Role", "kube-proxy", [group(BOOTSTRAPPERS)]),
-    {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: { name: "kube-proxy", namespace: "kube-system", labels: { app: "kube-proxy" } },
-      data: { "config.conf": config, "kubeconfig.conf": kubeconfig },
-    } as KubeObject,
-    {
-      apiVersion: "apps/v1",
-      kind: "DaemonSet",
-      metadata: { name: "kube-proxy", namespace: "kube-system", labels: { "k8s-app": "kube-proxy" } },
-      spec: {
-        selector: { matchLabels: { "k8s-app": "kube-proxy" } },
-        updateStrategy: { type: "RollingUpdate" },
-        template: {
-          metadata: { labels: { "k8s-app": "kube-proxy" } },
-          spec: {
-            priorityClassName: "system-node-critical",
-            serviceAccountName: "kube-proxy",
-            hostNetwork: true,
-            nodeSelector: { "kubernetes.io/os": "linux" },
-            tolerations: [{ operator: "Exists" }],
-            containers: [
-              {
-                name: "kube-proxy",
-                image: KUBE_PROXY_IMAGE,
-                imagePullPolicy: "IfNotPresent",
-                command: [
-                  "/usr/local/bin/kube-proxy",
-                  "--config=/var/lib/kube-proxy/config.conf",
-                  "--hostname-override=$(NODE_NAME)",
-                ],
-                env: [
-                  {
-                    name: "NODE_NAME",
-                    valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "spec.nodeName" } },
-                  },
-                ],
-                securityContext: { privileged: true },
-              },
-            ],
-          },
-        },
-      },
-    } as KubeObject,
-  ];
-}
-
-/** kubeadm's CoreDNS addon (phases/addons/dns/manifests.go; K8S-FACTS §7). */
-function coreDnsObjects(): KubeObject[] {
-  const corefile =
-    ".:53 {\n    errors\n    health {\n       lameduck 5s\n    }\n    ready\n" +
-    "    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }\n" +
-    "    prometheus :9153\n    forward . /etc/resolv.conf {\n       max_concurrent 1000\n    }\n    cache 30 {\n       disable success cluster.local\n       disable denial cluster.local\n    }\n    loop\n    reload\n    loadbalance\n}\n";
-  return [
-    {
-      apiVersion: "v1",
-      kind: "ServiceAccount",
-      metadata: { name: "coredns", namespace: "kube-system" },
-    } as KubeObject,
-    role(null, "system:coredns", [
-      {
-        apiGroups: [""],
-        resources: ["endpoints", "services", "pods", "namespaces"],
-        verbs: ["list", "watch"],
-      },
-      { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"] },
-    ]),
-    binding(null, "system:coredns", "ClusterRole", "system:coredns", [
-      { kind: "ServiceAccount", name: "coredns", namespace: "kube-system" },
-    ]),
-    {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: { name: "coredns", namespace: "kube-system" },
-      data: { Corefile: corefile },
-    } as KubeObject,
-    {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: "coredns", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
-      spec: {
-        replicas: 2,
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
-        selector: { matchLabels: { "k8s-app": "kube-dns" } },
-        template: {
-          metadata: { labels: { "k8s-app": "kube-dns" } },
-          spec: {
-            priorityClassName: "system-cluster-critical",
-            serviceAccountName: "coredns",
-            dnsPolicy: "Default",
-            nodeSelector: { "kubernetes.io/os": "linux" },
-            tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, CONTROL_PLANE_TOLERATION],
-            affinity: {
-              podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [
-                  {
-                    weight: 100,
-                    podAffinityTerm: {
-                      labelSelector: {
-                        matchExpressions: [{ key: "k8s-app", operator: "In", values: ["kube-dns"] }],
-                      },
-                      topologyKey: "kubernetes.io/hostname",
-                    },
-                  },
-                ],
-              },
-            },
-            containers: [
-              {
-                name: "coredns",
-                image: COREDNS_IMAGE,
-                imagePullPolicy: "IfNotPresent",
-                args: ["-conf", "/etc/coredns/Corefile"],
-                resources: { limits: { memory: "170Mi" }, requests: { cpu: "100m", memory: "70Mi" } },
-                ports: [
-                  { containerPort: 53, name: "dns", protocol: "UDP" },
-                  { containerPort: 53, name: "dns-tcp", protocol: "TCP" },
-                  { containerPort: 9153, name: "metrics", protocol: "TCP" },
-                ],
-                livenessProbe: {
-                  httpGet: { path: "/health", port: 8080, scheme: "HTTP" },
-                  initialDelaySeconds: 60,
-                  timeoutSeconds: 5,
-                  successThreshold: 1,
-                  failureThreshold: 5,
-                },
-                readinessProbe: { httpGet: { path: "/ready", port: 8181, scheme: "HTTP" } },
-              },
-            ],
-          },
-        },
-      },
-    } as KubeObject,
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: {
-        name: "kube-dns",
-        namespace: "kube-system",
-        labels: {
-          "k8s-app": "kube-dns",
-          "kubernetes.io/cluster-service": "true",
-          "kubernetes.io/name": "CoreDNS",
-        },
-        annotations: { "prometheus.io/port": "9153", "prometheus.io/scrape": "true" },
-      },
-      spec: {
-        selector: { "k8s-app": "kube-dns" },
-        clusterIP: "10.96.0.10",
-        ports: [
-          { name: "dns", port: 53, protocol: "UDP", targetPort: 53 },
-          { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 },
-          { name: "metrics", port: 9153, protocol: "TCP", targetPort: 9153 },
-        ],
-      },
-    } as KubeObject,
-  ];
+/** The DNS Service's address: the 10th address of the service subnet (kubeadm `GetDNSIP`). */
+export function dnsServiceIp(serviceSubnet: string): string {
+  const [ip] = serviceSubnet.split("/");
+  const o = (ip ?? "10.96.0.0").split(".").map(Number);
+  const n = (((o[0] ?? 0) << 24) | ((o[1] ?? 0) << 16) | ((o[2] ?? 0) << 8) | (o[3] ?? 0)) + 10;
+  return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
 }
 
 /**
@@ -484,8 +304,17 @@ export function bootstrapObjects(spec: ClusterSpec, ctx: BootstrapContext): Kube
   // simulation's stand-in for the Node authorizer and is needed by every variant.
   if (v.controlPlane.deployment === "managed") objects.push(...nodeAuthorizationObjects());
   else objects.push(...kubeadmObjects(spec, ctx));
-  if (v.network.kubeProxyMode !== "none") objects.push(...kubeProxyObjects(spec, ctx));
-  if (v.addons.coreDNS) objects.push(...coreDnsObjects());
+  if (v.network.kubeProxyMode !== "none")
+    objects.push(
+      ...kubeProxyManifests({
+        mode: v.network.kubeProxyMode,
+        clusterCIDR: v.network.podSubnet,
+        server: `https://${ctx.controlPlaneEndpoint}`,
+        version: KUBERNETES_VERSION,
+      }),
+    );
+  if (v.addons.coreDNS) objects.push(...coreDnsManifests({ dnsIP: dnsServiceIp(v.network.serviceSubnet) }));
+  if (v.addons.metricsServer) objects.push(...metricsServerManifests({ storage: "crd" }));
   if (v.controlPlane.deployment === "self-hosted") objects.push(...selfHostedObjects(ctx));
   return objects;
 }

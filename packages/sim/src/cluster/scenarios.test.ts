@@ -377,6 +377,43 @@ describe("faults", () => {
     ).not.toBeNull();
   });
 
+  it("cloud-lb-fail: LoadBalancer Services stay <pending> with SyncLoadBalancerFailed until repaired; CCM failover", {
+    timeout: 60_000,
+  }, () => {
+    const c = createCluster({ preset: "cloud" });
+    c.advanceTo(30_000);
+    const lb = (name: string) => ({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name },
+      spec: { type: "LoadBalancer", selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] },
+    });
+    const ingress = (name: string) =>
+      (
+        get(c, `/api/v1/namespaces/default/services/${name}`)!.status as {
+          loadBalancer?: { ingress?: unknown[] };
+        }
+      )?.loadBalancer?.ingress ?? [];
+    expect(fault(c, "cloud-lb-fail").ok).toBe(true);
+    expect(api(c, "POST", "/api/v1/namespaces/default/services", lb("web")).code).toBe(201);
+    const failed = () =>
+      list(c, "/api/v1/namespaces/default/events")
+        .map((e) => e as unknown as { reason: string; message: string; involvedObject: { name: string } })
+        .filter((e) => e.involvedObject.name === "web" && e.reason === "SyncLoadBalancerFailed");
+    expect(runUntil(c, () => failed().length > 0, 60_000)).not.toBeNull();
+    expect(failed()[0]!.message).toContain("ServiceUnavailable");
+    expect(ingress("web")).toEqual([]);
+    expect(repair(c, "cloud-lb").ok).toBe(true);
+    expect(runUntil(c, () => ingress("web").length > 0, 400_000, 5_000)).not.toBeNull();
+    // The cloud-controller-manager of the only control-plane node stops: new LoadBalancers wait.
+    expect(fault(c, "cloud-controller-manager-stop", "control-plane-1").ok).toBe(true);
+    expect(api(c, "POST", "/api/v1/namespaces/default/services", lb("api")).code).toBe(201);
+    c.advanceTo(c.now() + 120_000);
+    expect(ingress("api")).toEqual([]);
+    expect(repair(c, "control-plane-1").ok).toBe(true);
+    expect(runUntil(c, () => ingress("api").length > 0, 180_000, 5_000)).not.toBeNull();
+  });
+
   it("refuses what it cannot do, with a clear error", { timeout: 60_000 }, () => {
     const c = createCluster({ preset: "kubeadm" });
     expect(fault(c, "node-down", "worker-9")).toEqual({ ok: false, error: 'no node named "worker-9"' });
@@ -384,7 +421,10 @@ describe("faults", () => {
       ok: false,
       error: 'no kube-apiserver runs on "worker-1" (it runs on control-plane-1)',
     });
-    expect(fault(c, "cloud-lb-fail").ok).toBe(false);
+    expect(fault(c, "cloud-lb-fail")).toEqual({
+      ok: false,
+      error: "this cluster runs on premises: it has no cloud load balancer",
+    });
     expect(fault(c, "explode", "worker-1")).toEqual({ ok: false, error: 'unknown fault "explode"' });
     expect(repair(c, "worker-1")).toEqual({ ok: false, error: "no fault is in effect on worker-1" });
     expect(fault(c, "node-down", "worker-1").ok).toBe(true);

@@ -7,7 +7,7 @@ import type { KubeObject } from "../api/types";
 import type { Cluster } from "./cluster";
 import { PRESET_NAMES, PRESET_SPECS, PRESETS } from "./presets";
 import { parseClusterSpec } from "./spec";
-import { createCluster, get, list, podFacts, readyStatus } from "./testing";
+import { api, createCluster, get, list, podFacts, readyStatus, runUntil } from "./testing";
 
 /** A cluster from a preset (plus overrides), run for a minute of virtual time (kubeadm join, image pulls). */
 function settled(raw: Record<string, unknown>): Cluster {
@@ -16,6 +16,18 @@ function settled(raw: Record<string, unknown>): Cluster {
   return c;
 }
 
+const lbService = (name: string) => ({
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name },
+  spec: { type: "LoadBalancer", selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] },
+});
+const ingress = (c: Cluster, name: string) =>
+  (
+    get(c, `/api/v1/namespaces/default/services/${name}`)!.status as {
+      loadBalancer?: { ingress?: unknown[] };
+    }
+  )?.loadBalancer?.ingress ?? [];
 const taints = (n: KubeObject) => (n.spec as { taints?: { key: string; effect: string }[] }).taints ?? [];
 const names = (objs: KubeObject[]) => objs.map((o) => o.metadata.name ?? "").sort();
 const CONTROL_PLANE = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"];
@@ -164,9 +176,14 @@ describe("variants as kubectl shows them", () => {
     const c = settled({ preset: "managed" });
     const nodes = list(c, "/api/v1/nodes");
     expect(names(nodes)).toEqual(["worker-1", "worker-2", "worker-3"]);
-    expect((nodes[0]!.spec as { providerID?: string }).providerID).toBe(
-      "gce://kubelab/us-central1-a/worker-1",
-    );
+    // The cloud-controller-manager initialised them from the cloud: providerID, region, no uninitialized taint.
+    for (const n of nodes) {
+      expect((n.spec as { providerID?: string }).providerID).toMatch(
+        /^gce:\/\/kubelab-project\/europe-west1-[bcd]\/worker-\d$/,
+      );
+      expect(n.metadata.labels?.["topology.kubernetes.io/region"]).toBe("europe-west1");
+      expect(taints(n)).toEqual([]);
+    }
     expect(controlPlanePods(c)).toEqual([]);
     const pods = podFacts(list(c, "/api/v1/namespaces/kube-system/pods"));
     expect(pods.filter((p) => p.name.startsWith("coredns-") && p.phase === "Running")).toHaveLength(2);
@@ -180,6 +197,10 @@ describe("variants as kubectl shows them", () => {
 
   it("on premises: CRI-O nodes, Calico's pod CIDR, kube-proxy in IPVS mode", { timeout: 60_000 }, () => {
     const c = settled({ preset: "on-premises" });
+    // No cloud: a LoadBalancer Service stays <pending>.
+    expect(api(c, "POST", "/api/v1/namespaces/default/services", lbService("web")).code).toBe(201);
+    c.advanceTo(c.now() + 120_000);
+    expect(ingress(c, "web")).toEqual([]);
     const nodes = list(c, "/api/v1/nodes");
     for (const n of nodes) {
       const info = (n.status as { nodeInfo: { containerRuntimeVersion: string } }).nodeInfo;
@@ -187,16 +208,22 @@ describe("variants as kubectl shows them", () => {
       expect((n.spec as { providerID?: string }).providerID).toBeUndefined();
     }
     const proxy = get(c, "/api/v1/namespaces/kube-system/configmaps/kube-proxy");
-    expect((proxy!.data as Record<string, string>)["config.conf"]).toContain("mode: ipvs");
+    expect((proxy!.data as Record<string, string>)["config.conf"]).toContain('mode: "ipvs"');
     expect((proxy!.data as Record<string, string>)["config.conf"]).toContain("clusterCIDR: 192.168.0.0/16");
     const workers = nodes.filter((n) => n.metadata.name?.startsWith("worker-"));
     expect((workers[0]!.status as { capacity: Record<string, string> }).capacity.cpu).toBe("8");
   });
 
-  it("cloud: nodes carry the cloud's provider IDs", { timeout: 60_000 }, () => {
+  it("cloud: the cloud-controller-manager initialises nodes; a LoadBalancer Service gets an address", {
+    timeout: 60_000,
+  }, () => {
     const c = settled({ preset: "cloud" });
-    for (const n of list(c, "/api/v1/nodes"))
-      expect((n.spec as { providerID?: string }).providerID).toMatch(/^aws:\/\/\/us-east-1a\/i-/);
+    for (const n of list(c, "/api/v1/nodes")) {
+      expect((n.spec as { providerID?: string }).providerID).toMatch(/^aws:\/\/\/eu-west-1[abc]\/i-/);
+      expect(n.metadata.labels?.["node.kubernetes.io/instance-type"]).toBe("m5.large");
+    }
+    expect(api(c, "POST", "/api/v1/namespaces/default/services", lbService("web")).code).toBe(201);
+    expect(runUntil(c, () => ingress(c, "web").length > 0, 180_000)).not.toBeNull();
   });
 
   it("systemd services: control-plane nodes exist but no control-plane pods", { timeout: 60_000 }, () => {

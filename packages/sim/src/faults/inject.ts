@@ -12,6 +12,7 @@ import type { KubeObject } from "../api/types";
 import type { ApiRequest } from "../apiserver/http";
 import { ADMIN_USER } from "../apiserver/http";
 import type { ApiServerState } from "../apiserver/state";
+import type { CloudFault, CloudState } from "../cloud-controller-manager/cloud";
 import type { Message } from "../core/component";
 import type { Simulation } from "../core/simulation";
 import type { KubeletState } from "../node/kubelet/state";
@@ -24,6 +25,8 @@ import { FAULTS, type FaultName, isFaultName } from "./catalogue";
 export interface FaultableCluster {
   apiEndpoint: string;
   apiServers: string[];
+  /** The simulated cloud's API component, when the cluster has a cloud. */
+  cloud?: string;
   hosts?: Record<string, { name: string; role: string; node: boolean; components: Record<string, string> }>;
 }
 
@@ -54,6 +57,24 @@ const CONTROL_PLANE_COMPONENT: Partial<Record<FaultName, string>> = {
   "controller-manager-stop": "kube-controller-manager",
   "cloud-controller-manager-stop": "cloud-controller-manager",
 };
+
+/**
+ * What the provider's load-balancer API answers while it fails (the error the service controller
+ * wraps in its `SyncLoadBalancerFailed` event): a 503 in each SDK's words.
+ */
+const LB_ERRORS: Record<CloudState["provider"], string> = {
+  gce: "googleapi: Error 503: Backend Error, backendError",
+  aws: "ServiceUnavailable: Service Unavailable\n\tstatus code: 503",
+  azure:
+    'Code="ServiceUnavailable" Message="The service is temporarily unavailable. Please try again later."',
+};
+
+function setCloudLoadBalancerError(sim: Simulation, cloud: string, error: string | null): void {
+  if (!sim.state.components[FAULT_INJECTOR]) sim.addMailbox(FAULT_INJECTOR);
+  sim.inject(FAULT_INJECTOR, cloud, { verb: "CLOUD-FAULT", loadBalancerError: error } as CloudFault, {
+    latencyMs: 0,
+  });
+}
 
 /** Start order on power-on: storage first, the node agent last (as systemd units and static pods come up). */
 const START_ORDER = [
@@ -284,11 +305,14 @@ export function injectFault(
       if (target !== "registry") return { ok: false, error: "registry-down targets registry" };
       setRegistryOutage(sim, "refused");
       break;
-    case "cloud-lb-fail":
-      return {
-        ok: false,
-        error: "this cluster has no cloud load balancer (no cloud-controller-manager is simulated)",
-      };
+    case "cloud-lb-fail": {
+      if (target !== "cloud-lb") return { ok: false, error: "cloud-lb-fail targets cloud-lb" };
+      if (!c.cloud || !sim.state.components[c.cloud])
+        return { ok: false, error: "this cluster runs on premises: it has no cloud load balancer" };
+      const provider = sim.componentState<CloudState>(c.cloud).provider;
+      setCloudLoadBalancerError(sim, c.cloud, LB_ERRORS[provider]);
+      break;
+    }
   }
   active.push(fault);
   record(sim, "FAULT", name, target);
@@ -339,6 +363,9 @@ function repairOne(sim: Simulation, c: FaultableCluster, active: ActiveFault[], 
       break;
     case "registry-down":
       setRegistryOutage(sim, null);
+      break;
+    case "cloud-lb-fail":
+      if (c.cloud) setCloudLoadBalancerError(sim, c.cloud, null);
       break;
     default:
       break;
