@@ -326,7 +326,7 @@ function onApiEvent(
     case "lease-get":
     case "lease-create":
     case "lease-update":
-      onLeaseResponse(ctx, s, ev.tag, ev.code, ev.body);
+      onLeaseResponse(ctx, s, ev.tag, ev.code, ev.body, ev.requestId);
       return;
     case "pod-status":
       onPodStatusResponse(ctx, s, data!.uid!, data!.fp as number, ev.code);

@@ -62,24 +62,34 @@ export function initialNode(ctx: Context, s: KubeletState): KubeObject {
   };
 }
 
-function condition(
-  ctx: Context,
-  s: KubeletState,
-  type: string,
-  status: string,
-  reason: string,
-  message: string,
-): {
-  type: string;
-  status: string;
-  reason: string;
-  message: string;
-  lastHeartbeatTime: string;
-  lastTransitionTime: string;
-} {
+/** A condition the kubelet wants to report: type, status, reason, message. */
+type Desired = readonly [type: string, status: string, reason: string, message: string];
+
+const MEMORY_OK: Desired = [
+  "MemoryPressure",
+  "False",
+  "KubeletHasSufficientMemory",
+  "kubelet has sufficient memory available",
+];
+const DISK_OK: Desired = [
+  "DiskPressure",
+  "False",
+  "KubeletHasNoDiskPressure",
+  "kubelet has no disk pressure",
+];
+const PID_OK: Desired = [
+  "PIDPressure",
+  "False",
+  "KubeletHasSufficientPID",
+  "kubelet has sufficient PID available",
+];
+const READY: Desired = ["Ready", "True", "KubeletReady", "kubelet is posting ready status"];
+
+/** Record a condition's value; on a change, its transition time and the kubelet's node event. */
+function setCondition(ctx: Context, s: KubeletState, d: Desired): void {
+  const [type, status, reason, message] = d;
   const prev = s.node.conditions[type];
-  const now = ctx.timestamp();
-  const lastTransitionTime = prev && prev.status === status ? prev.lastTransitionTime : now;
+  if (prev && prev.status === status && prev.reason === reason && prev.message === message) return;
   if (!prev || prev.status !== status) {
     // recordNodeStatusEvent: "Node <name> status is now: <Reason>" on every change of a condition.
     const eventReason =
@@ -103,8 +113,8 @@ function condition(
         `Node ${s.cfg.nodeName} status is now: ${eventReason}`,
       );
   }
+  const lastTransitionTime = prev && prev.status === status ? prev.lastTransitionTime : ctx.timestamp();
   s.node.conditions[type] = { status, reason, message, lastTransitionTime };
-  return { type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime };
 }
 
 /** Why the node is not ready (the runtime and network checks), or null. */
@@ -116,37 +126,36 @@ function notReadyMessage(s: KubeletState): string | null {
 }
 
 /** The node's conditions now (kubelet order, Ready last); records transitions and their events. */
-function nodeConditions(ctx: Context, s: KubeletState): ReturnType<typeof condition>[] {
+function nodeConditions(ctx: Context, s: KubeletState): Desired[] {
   const notReady = notReadyMessage(s);
-  return [
-    condition(
-      ctx,
-      s,
-      "MemoryPressure",
-      "False",
-      "KubeletHasSufficientMemory",
-      "kubelet has sufficient memory available",
-    ),
-    condition(ctx, s, "DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-    condition(
-      ctx,
-      s,
-      "PIDPressure",
-      "False",
-      "KubeletHasSufficientPID",
-      "kubelet has sufficient PID available",
-    ),
-    notReady
-      ? condition(ctx, s, "Ready", "False", "KubeletNotReady", notReady)
-      : condition(ctx, s, "Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+  const desired: Desired[] = [
+    MEMORY_OK,
+    DISK_OK,
+    PID_OK,
+    notReady ? ["Ready", "False", "KubeletNotReady", notReady] : READY,
   ];
+  for (const d of desired) setCondition(ctx, s, d);
+  return desired;
+}
+
+/** The conditions as posted (with this heartbeat's time). */
+function conditionObjects(ctx: Context, s: KubeletState, desired: Desired[]) {
+  const now = ctx.timestamp();
+  return desired.map(([type, status, reason, message]) => ({
+    type,
+    status,
+    reason,
+    message,
+    lastHeartbeatTime: now,
+    lastTransitionTime: s.node.conditions[type]!.lastTransitionTime,
+  }));
 }
 
 /** The node status the kubelet would post now (conditions given, or computed). */
 export function computeNodeStatus(
   ctx: Context,
   s: KubeletState,
-  conds = nodeConditions(ctx, s),
+  desired = nodeConditions(ctx, s),
 ): Record<string, unknown> {
   const { capacity, allocatable } = nodeResources(s.cfg.size, s.cfg.settings.maxPods);
   const images = [...s.images]
@@ -156,7 +165,7 @@ export function computeNodeStatus(
   return {
     capacity,
     allocatable,
-    conditions: conds,
+    conditions: conditionObjects(ctx, s, desired),
     addresses: [
       { type: "InternalIP", address: s.cfg.nodeIP },
       { type: "Hostname", address: s.cfg.nodeName },
@@ -233,12 +242,11 @@ export function onRegisterResponse(
 /** The status loop's step: post the status if it changed, or if the report interval passed. */
 export function syncNodeStatus(ctx: Context, s: KubeletState, force = false): void {
   if (!s.node.uid || s.node.statusInflight) return;
-  const conds = nodeConditions(ctx, s);
+  const desired = nodeConditions(ctx, s);
   s.node.statusUpdates++;
   // What can change between updates: the conditions and the images (capacity and nodeInfo are fixed).
-  let fp = "";
-  for (const c of conds) fp += `${c.status}/${c.reason}/${c.message}|`;
-  fp += `${s.images.length}/${s.images[s.images.length - 1]?.id ?? ""}`;
+  const ready = desired[3]!;
+  const fp = `${ready[1]}/${ready[3]}|${s.images.length}/${s.images[s.images.length - 1]?.id ?? ""}`;
   const due =
     s.node.lastReportAt < 0 || ctx.now - s.node.lastReportAt >= s.cfg.settings.nodeStatusReportFrequencyMs;
   if (!force && !due && fp === s.node.fingerprint) return;
@@ -250,7 +258,7 @@ export function syncNodeStatus(ctx: Context, s: KubeletState, force = false): vo
       method: "PATCH",
       path: `/api/v1/nodes/${s.cfg.nodeName}/status`,
       contentType: "application/strategic-merge-patch+json",
-      body: { status: computeNodeStatus(ctx, s, conds) },
+      body: { status: computeNodeStatus(ctx, s, desired) },
     },
     "node-status",
     { fp },
@@ -281,7 +289,11 @@ export function onNodeStatusResponse(
 
 /** Renew (or create) the node Lease. */
 export function renewLease(ctx: Context, s: KubeletState): void {
-  if (!s.node.uid || s.lease.inflight) return;
+  if (!s.node.uid) return;
+  // A renewal that got no answer within the renew interval is given up (the client's timeout;
+  // checked here rather than with a timer per request: 1,000 nodes renew every 10 s).
+  if (s.lease.inflight && ctx.now - s.lease.sentAt < 10_000) return;
+  s.lease.sentAt = ctx.now;
   s.lease.inflight = true;
   const path = `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${s.cfg.nodeName}`;
   if (!s.lease.obj) {
@@ -297,9 +309,7 @@ export function renewLease(ctx: Context, s: KubeletState): void {
       renewTime: ctx.microTimestamp(),
     },
   };
-  apiRequest(ctx, s.client, { method: "PUT", path, body: lease }, "lease-update", undefined, {
-    timeoutMs: 10_000,
-  });
+  s.lease.requestId = apiRequest(ctx, s.client, { method: "PUT", path, body: lease }, "lease-update");
 }
 
 function newLease(ctx: Context, s: KubeletState): KubeObject {
@@ -326,7 +336,9 @@ export function onLeaseResponse(
   tag: string,
   code: number,
   body: unknown,
+  requestId: number,
 ): void {
+  if (tag === "lease-update" && requestId !== s.lease.requestId) return; // an answer we gave up on
   s.lease.inflight = false;
   if (tag === "lease-get") {
     if (code === 200) {

@@ -170,7 +170,7 @@ export function onProbeTimer(ctx: Context, s: KubeletState, uid: string, key: st
       port,
       path: p.httpGet.path ?? "/",
       // The kubelet's connections reach pods from the node's bridge address (the pod CIDR's gateway).
-      clientIP: w.sandbox?.ip === ip ? ip.slice(0, ip.lastIndexOf(".")) + ".1" : s.cfg.nodeIP,
+      clientIP: w.sandbox?.ip === ip ? `${ip.slice(0, ip.lastIndexOf("."))}.1` : s.cfg.nodeIP,
       userAgent: userAgent(s.cfg.kubeletVersion),
       tag,
     };

@@ -142,7 +142,7 @@ export interface KubeletState {
   client: ApiClientState;
   pods: InformerState;
   node: NodeState;
-  lease: { obj: KubeObject | null; inflight: boolean; backoffMs: number };
+  lease: { obj: KubeObject | null; inflight: boolean; backoffMs: number; sentAt: number; requestId: number };
   cri: { next: number; pending: Record<number, CriCall> };
   /** The runtime has been listed since start (sandboxes, containers, images). */
   runtimeSynced: boolean;
@@ -192,7 +192,7 @@ export function createKubeletState(cfg: KubeletConfig): KubeletState {
       bootId: "",
       machineId: "",
     },
-    lease: { obj: null, inflight: false, backoffMs: 200 },
+    lease: { obj: null, inflight: false, backoffMs: 200, sentAt: 0, requestId: 0 },
     cri: { next: 1, pending: {} },
     runtimeSynced: false,
     runtimeListing: { sandboxes: false, containers: false, images: false },

@@ -715,7 +715,7 @@ function httpGet(ctx: Context, s: RuntimeState, req: HttpGet, from: string): voi
   if ("error" in conn) {
     res.error = `Get "http://${req.ip}:${req.port}${req.path}": ${conn.error}`;
   } else {
-    const env = processEnvOf(s, conn.c);
+    const env = { hostname: s.sandboxes[conn.c.sandboxId]?.hostname ?? conn.c.config.podName };
     const answer = conn.program ? httpResponse(conn.program, req.path, ctx.now - conn.since, env) : null;
     if (!answer) {
       res.error = `Get "http://${req.ip}:${req.port}${req.path}": EOF`;
