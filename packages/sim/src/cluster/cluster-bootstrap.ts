@@ -54,6 +54,8 @@ function onResponse(ctx: Context, s: ClusterBootstrapState, ev: ApiClientEvent):
     s.next++;
     if (s.next >= s.objects.length) {
       s.doneAt = ctx.now;
+      // Done for good: the objects live in the API now, not in every snapshot.
+      s.objects = [];
       return;
     }
     ctx.setTimer(0, { name: "create" });
