@@ -249,6 +249,8 @@ export function generatePodStatus(ctx: Context, s: KubeletState, w: PodWorker): 
   );
   let phase = podPhase(pod, initStatuses, statuses, w.terminating?.reason === "deleted" && w.stopped);
   if (w.terminalPhase) phase = w.terminalPhase;
+  // A terminal phase is written only once every container (sidecars too) has stopped.
+  if ((phase === "Succeeded" || phase === "Failed") && !allContainersStopped(w)) phase = "Running";
   const nowTs = ctx.timestamp();
   const succeeded = phase === "Succeeded";
   const conditions: Json[] = [];
