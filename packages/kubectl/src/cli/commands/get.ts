@@ -132,6 +132,20 @@ function sortByField<T>(items: T[], objectOf: (t: T) => unknown, expr: string): 
 }
 
 async function runGet(ctx: CommandContext, args: string[]): Promise<number> {
+  const raw = str(ctx.flags, "raw");
+  if (raw) {
+    // --raw: the path as given, the body as the server sent it.
+    const [path, q] = raw.split("?");
+    const query = Object.fromEntries(new URLSearchParams(q ?? ""));
+    const res = await ctx.rest.do({
+      method: "GET",
+      path: path!,
+      query,
+      headers: { accept: "application/json, */*" },
+    });
+    ctx.out(res.body);
+    return 0;
+  }
   if (args.length === 0 && list(ctx.flags, "filename").length === 0) {
     throw new RawError(
       `You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples`,
@@ -153,12 +167,15 @@ async function runGet(ctx: CommandContext, args: string[]): Promise<number> {
   const withKind = bool(ctx.flags, "show-kind") || distinctKinds.size > 1;
   const sortBy = str(ctx.flags, "sort-by");
   let written = 0;
+  // -w continues in the list's tabwriter, so its remembered widths keep the columns aligned.
+  let listWriter: TabWriter | undefined;
   if (!bool(ctx.flags, "watch-only")) {
     if (human) {
       let printedGroups = 0;
       for (const f of fetched) {
         // get.go: a new printer per resource type, the remembered widths reset.
         const w = new TabWriter(KUBECTL_TABLE);
+        listWriter = w;
         if (!f.table) continue;
         let table = f.table;
         if (sortBy) table = { ...table, rows: sortByField(table.rows, (r) => r.object, sortBy) };
@@ -210,7 +227,16 @@ async function runGet(ctx: CommandContext, args: string[]): Promise<number> {
     const namespaced = fetched.every((f) => f.mapping.namespaced) && !allNs;
     ctx.err(namespaced ? `No resources found in ${ctx.namespace} namespace.\n` : "No resources found\n");
   }
-  if (watch) await watchLoop(ctx, fetched, human, format.kind === "table" ? format.wide : false, written > 0);
+  if (watch) {
+    await watchLoop(
+      ctx,
+      fetched,
+      human,
+      format.kind === "table" ? format.wide : false,
+      written > 0,
+      listWriter,
+    );
+  }
   return 0;
 }
 
@@ -221,6 +247,7 @@ async function watchLoop(
   human: boolean,
   wide: boolean,
   headersPrinted: boolean,
+  writer?: TabWriter,
 ): Promise<void> {
   if (fetched.length !== 1) throw new CommandError("you may only specify a single resource type");
   const f = fetched[0]!;
@@ -241,10 +268,11 @@ async function watchLoop(
   }
   const abort = () => stream.cancel();
   ctx.io.signal?.addEventListener("abort", abort);
-  const w = new TabWriter(KUBECTL_TABLE);
+  const w = writer ?? new TabWriter(KUBECTL_TABLE);
   let printedHeaders = headersPrinted || bool(ctx.flags, "no-headers");
   const outputEvents = bool(ctx.flags, "output-watch-events");
   const format = parseOutput(str(ctx.flags, "output"));
+  let lastColumns: Table["columnDefinitions"] | null = null;
   try {
     for await (const ev of stream.events) {
       if (ev.type === "BOOKMARK") continue;
@@ -252,7 +280,11 @@ async function watchLoop(
         throw new ApiError(ev.object as import("../../client/errors").Status);
       }
       if (human) {
-        const table = await toTable(ctx, m, ev.object);
+        let table = await toTable(ctx, m, ev.object);
+        // Table watch events after the first may omit the column definitions (tableprinter reuses the last ones).
+        if (table.columnDefinitions.length === 0 && lastColumns)
+          table = { ...table, columnDefinitions: lastColumns };
+        else lastColumns = table.columnDefinitions;
         const opts: TablePrintOptions = {
           noHeaders: printedHeaders,
           wide,
