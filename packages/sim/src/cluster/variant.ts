@@ -311,6 +311,12 @@ export function parseVariant(
   }
 
   v.cloud = oneOf("variant.cloud", raw.cloud, ENUMS.cloud) ?? v.cloud;
+  // A normalised spec parsed again keeps the preset it was made from.
+  if (raw.preset !== undefined && raw.preset !== null) {
+    if (typeof raw.preset !== "string" || !/^[a-z][-a-z0-9]{0,31}$/.test(raw.preset))
+      errors.push({ field: "variant.preset", message: "must be a preset name or null" });
+    else v.preset = raw.preset;
+  }
 
   if (raw.addons !== undefined) {
     const a = raw.addons;

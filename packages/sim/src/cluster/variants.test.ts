@@ -63,6 +63,12 @@ describe("presets", () => {
     const stacked = parseClusterSpec({ controlPlane: { replicas: 1, etcdMembers: 3 }, variant: {} });
     expect(!stacked.ok && stacked.errors[0]?.field).toBe("controlPlane.etcdMembers");
     expect(parseClusterSpec({ preset: "nope" }).ok).toBe(false);
+    // A normalised spec parses to itself (the runtime stores specs and parses them again).
+    for (const name of PRESET_NAMES) {
+      const once = parseClusterSpec({ preset: name });
+      if (!once.ok) throw new Error(name);
+      expect(parseClusterSpec(JSON.parse(JSON.stringify(once.spec))), name).toEqual(once);
+    }
     const sizes = parseClusterSpec({
       variant: {
         workerPools: [
