@@ -34,6 +34,7 @@ import type { RuntimeKind } from "./runtime/cri";
 import { crictlImages, crictlPs } from "./runtime/crictl";
 import {
   CONTAINER_RUNTIME_KIND,
+  type CrashContainer,
   containerRuntimeBehavior,
   type RuntimeFault,
   readContainerLogs,
@@ -238,6 +239,25 @@ export function setCniFailure(sim: Simulation, node: string, failure: "agent-dow
   sim.inject("host", idsOf(sim, node).runtime, { verb: "CNI-FAULT", failure } as RuntimeFault, {
     latencyMs: 0,
   });
+}
+
+/** Crash a container (its process dies with `exitCode`, 137 = SIGKILL by default); the kubelet restarts it per its policy. */
+export function crashContainer(
+  sim: Simulation,
+  node: string,
+  namespace: string,
+  pod: string,
+  container: string,
+  exitCode = 137,
+): void {
+  sim.inject(
+    "host",
+    idsOf(sim, node).runtime,
+    { verb: "CRASH-CONTAINER", namespace, pod, container, exitCode } as CrashContainer,
+    {
+      latencyMs: 0,
+    },
+  );
 }
 
 /** Install or remove the node's CNI configuration (a node without one is NotReady). */

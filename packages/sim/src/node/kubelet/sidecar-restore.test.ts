@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { controlPlaneBehaviors } from "../../apiserver/control-plane";
 import { Simulation } from "../../core/simulation";
-import { nodeBehaviors, readPodLogs } from "../node-host";
+import { crashContainer, nodeBehaviors, readPodLogs } from "../node-host";
 import { NodeHarness, podOn } from "../testing";
 
-describe("kubelet: sidecars and snapshots", () => {
+describe("kubelet: sidecars, snapshots, container crash", () => {
   it("starts a native sidecar before the app and stops it when the app completes", () => {
     const h = new NodeHarness();
     h.addNode({ name: "worker-1" });
@@ -77,5 +77,22 @@ describe("kubelet: sidecars and snapshots", () => {
       expect(JSON.stringify(copy.componentState(id))).toBe(JSON.stringify(h.sim.componentState(id)));
     }
     expect(copy.state.seq).toBe(h.sim.state.seq);
+  });
+});
+
+describe("kubelet: container crash fault", () => {
+  it("restarts a crashed container at once the first time (restartCount 1, exit 137 in lastState)", () => {
+    const h = new NodeHarness();
+    h.addNode({ name: "worker-1" });
+    h.run(3_000);
+    h.createPod(podOn("worker-1", "web", [{ name: "nginx", image: "nginx" }]));
+    h.waitFor(() => h.pod("web")?.status?.phase === "Running", 20_000);
+    crashContainer(h.sim, "worker-1", "default", "web", "nginx");
+    h.waitFor(() => h.pod("web")?.status?.containerStatuses?.[0]?.restartCount === 1, 5_000);
+    h.waitFor(() => h.pod("web")!.status.containerStatuses[0].state.running !== undefined, 5_000);
+    expect(h.pod("web")!.status.containerStatuses[0].lastState.terminated).toMatchObject({
+      exitCode: 137,
+      reason: "Error",
+    });
   });
 });

@@ -913,6 +913,31 @@ export interface RuntimeFault extends Message {
   failure: "agent-down" | null;
 }
 
+/** A fault: a container's process dies (`kill -9`, a segfault…) with an exit code. */
+export interface CrashContainer extends Message {
+  verb: "CRASH-CONTAINER";
+  namespace: string;
+  pod: string;
+  container: string;
+  /** 137 (SIGKILL) unless given. */
+  exitCode?: number;
+}
+
+function crashContainer(ctx: Context, s: RuntimeState, m: CrashContainer): void {
+  for (const c of Object.values(s.containers)) {
+    if (c.config.podNamespace !== m.namespace || c.config.podName !== m.pod || c.config.name !== m.container)
+      continue;
+    if (c.state !== "CONTAINER_RUNNING" || !c.proc) continue;
+    catchUp(s, c, ctx.now);
+    if (!c.proc.exited) {
+      killProcess(c.proc, ctx.now);
+      const code = m.exitCode ?? 137;
+      c.proc.exited = { at: ctx.now, code, reason: code === 0 ? "Completed" : "Error" };
+    }
+    finishContainer(ctx, s, c);
+  }
+}
+
 /** The container runtime behaviour. */
 export const containerRuntimeBehavior = defineBehavior<RuntimeState>({
   kind: CONTAINER_RUNTIME_KIND,
@@ -961,6 +986,9 @@ export const containerRuntimeBehavior = defineBehavior<RuntimeState>({
         return;
       case "CNI-FAULT":
         s.cniFailure = (msg as RuntimeFault).failure;
+        return;
+      case "CRASH-CONTAINER":
+        crashContainer(ctx, s, msg as CrashContainer);
         return;
       default:
         if ((msg as CriRequest).requestId !== undefined) handleCri(ctx, s, msg as CriRequest, from);
