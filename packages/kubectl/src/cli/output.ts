@@ -6,7 +6,7 @@
 import { CommandError } from "../client/errors";
 import { parseCustomColumns, printCustomColumns } from "../printers/custom-columns";
 import { printJson } from "../printers/json";
-import { executeJsonPath, parseJsonPath } from "../printers/jsonpath";
+import { executeJsonPath, executeJsonPathAsJson, parseJsonPath } from "../printers/jsonpath";
 import { printYaml } from "../printers/yaml";
 
 /** A parsed `-o` value. */
@@ -77,7 +77,7 @@ export function printObjects(
       } catch (e) {
         throw new CommandError(`error parsing jsonpath ${format.template}, ${(e as Error).message}`);
       }
-      return executeJsonPath(t, data);
+      return format.asJson ? executeJsonPathAsJson(t, data) : executeJsonPath(t, data);
     }
     case "custom-columns":
       return printCustomColumns(parseCustomColumns(format.spec), objects, opts.noHeaders ?? false);

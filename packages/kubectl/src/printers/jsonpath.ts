@@ -8,7 +8,7 @@
  * Printing follows `JSONPath.PrintResults`: the values of one action are separated by a space;
  * maps and lists print as compact JSON; nothing separates actions.
  */
-import { goJsonCompact } from "./json";
+import { goJsonCompact, goJsonIndent } from "./json";
 
 type Node =
   | { kind: "text"; text: string }
@@ -450,5 +450,16 @@ export function executeJsonPath(
 ): string {
   let out = "";
   for (const list of findResults(t, data, opts)) out += list.map(formatJsonPathValue).join(" ");
+  return out;
+}
+
+/** `-o jsonpath-as-json=…`: each action's results as one indented JSON array (PrintResults with outputJSON). */
+export function executeJsonPathAsJson(
+  t: JsonPathTemplate,
+  data: unknown,
+  opts: JsonPathOptions = { allowMissingKeys: true },
+): string {
+  let out = "";
+  for (const list of findResults(t, data, opts)) out += `${goJsonIndent(list)}\n`;
   return out;
 }

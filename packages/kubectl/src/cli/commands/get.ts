@@ -15,6 +15,7 @@ import { KUBECTL_TABLE, TabWriter } from "../../printers/tabwriter";
 import type { Command } from "../command";
 import { type CommandContext, kindPrefix } from "../context";
 import { bool, list, str } from "../flags";
+import { readManifests } from "../manifests";
 import { parseOutput, printObjects } from "../output";
 import { toTable } from "../tables";
 
@@ -154,6 +155,16 @@ async function runGet(ctx: CommandContext, args: string[]): Promise<number> {
   const format = parseOutput(str(ctx.flags, "output"));
   const human = format.kind === "table";
   const groups = await ctx.resolveArgs(args);
+  // -f: the objects the files name.
+  for (const { obj } of list(ctx.flags, "filename").length > 0
+    ? await readManifests(ctx, list(ctx.flags, "filename"))
+    : []) {
+    const mapping = await ctx.discovery.mappingForKind(String(obj.apiVersion), String(obj.kind));
+    const name = String((obj.metadata as { name?: string } | undefined)?.name ?? "");
+    const last = groups[groups.length - 1];
+    if (last && last.mapping === mapping) last.names.push(name);
+    else groups.push({ mapping, names: [name], slashForm: true });
+  }
   if (str(ctx.flags, "selector") && groups.some((g) => g.names.length > 0)) {
     throw new CommandError("name cannot be provided when a selector is specified");
   }
