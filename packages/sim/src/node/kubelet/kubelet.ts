@@ -46,7 +46,7 @@ import {
   syncPod,
 } from "./pod-sync";
 import { onExecProbeResponse, onNetProbeResponse, onProbeTimer } from "./prober";
-import { createKubeletState, type KubeletState } from "./state";
+import { createKubeletState, type KubeletState, podOf } from "./state";
 import { CONFIG_MIRROR, onMirrorCreated, onMirrorPod, startStaticPods, syncMirrorPods } from "./static-pods";
 
 /** The component kind of kubelets. */
@@ -124,7 +124,6 @@ function ensureWorker(ctx: Context, s: KubeletState, obj: KubeObject): void {
     s.workers[uid] = w;
     s.byName[`${w.namespace}/${w.name}`] = uid;
   } else {
-    w.pod = obj;
     const key = podSpecKey(obj);
     // Status-only updates (most of them the kubelet's own) do not wake the pod worker.
     if (key === w.specKey) return;
@@ -147,6 +146,8 @@ function onPodDelta(ctx: Context, s: KubeletState, d: InformerDelta): void {
   const w = s.workers[d.object.metadata.uid!];
   if (!w) return;
   w.deletedFromApi = true;
+  // The informer forgets the pod: the worker keeps the last state it saw.
+  w.ownPod = d.object;
   if (w.stopped || !Object.values(w.containers).some((l) => l[l.length - 1]?.state === "CONTAINER_RUNNING")) {
     if (w.ops === 0) {
       removeWorker(ctx, s, w);
@@ -244,12 +245,12 @@ function serveLogs(ctx: Context, s: KubeletState, req: ContainerLogsRequest, fro
     fail(404, `pods "${req.pod}" not found`);
     return;
   }
-  const names = [...(w.pod.spec?.initContainers ?? []), ...(w.pod.spec?.containers ?? [])].map(
+  const names = [...(podOf(s, w).spec?.initContainers ?? []), ...(podOf(s, w).spec?.containers ?? [])].map(
     (c: { name: string }) => c.name,
   );
   const name =
     req.container ??
-    ((w.pod.spec?.containers ?? []).length === 1 ? w.pod.spec.containers[0].name : undefined);
+    ((podOf(s, w).spec?.containers ?? []).length === 1 ? podOf(s, w).spec.containers[0].name : undefined);
   if (!name) {
     fail(400, `a container name must be specified for pod ${req.pod}, choose one of: [${names.join(" ")}]`);
     return;

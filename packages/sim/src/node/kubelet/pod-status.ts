@@ -9,7 +9,7 @@ import type { KubeObject } from "../../api/types";
 import type { Context } from "../../core/component";
 import { formatTimestamp } from "../../core/time";
 import { podQosClass } from "./qos";
-import type { ContainerRecord, KubeletState, PodWorker } from "./state";
+import { type ContainerRecord, type KubeletState, type PodWorker, podOf } from "./state";
 
 type Json = Record<string, unknown>;
 
@@ -226,7 +226,7 @@ function cond(
 
 /** Build the status the kubelet writes for a pod now. */
 export function generatePodStatus(ctx: Context, s: KubeletState, w: PodWorker): Json {
-  const pod = w.pod;
+  const pod = podOf(s, w);
   const spec = pod.spec ?? {};
   const initSpecs: SpecContainer[] = spec.initContainers ?? [];
   const specs: SpecContainer[] = spec.containers ?? [];

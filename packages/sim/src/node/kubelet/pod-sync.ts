@@ -21,7 +21,7 @@ import { type InvolvedObject, recordEvent } from "./events";
 import { goDuration } from "./go-duration";
 import { allContainersStopped, generatePodStatus, latest, shouldRestart } from "./pod-status";
 import { startProbes, stopProbes } from "./prober";
-import type { ContainerRecord, KubeletState, PodWorker } from "./state";
+import { type ContainerRecord, type KubeletState, type PodWorker, podOf } from "./state";
 
 /** A container of the pod spec (the fields the kubelet reads). */
 export interface SpecContainer {
@@ -51,8 +51,8 @@ export function specOf(pod: KubeObject): { init: SpecContainer[]; regular: SpecC
   return { init: pod.spec?.initContainers ?? [], regular: pod.spec?.containers ?? [] };
 }
 
-function findSpec(w: PodWorker, name: string): { c: SpecContainer; init: boolean } | null {
-  const { init, regular } = specOf(w.pod);
+function findSpec(s: KubeletState, w: PodWorker, name: string): { c: SpecContainer; init: boolean } | null {
+  const { init, regular } = specOf(podOf(s, w));
   const i = init.find((c) => c.name === name);
   if (i) return { c: i, init: true };
   const r = regular.find((c) => c.name === name);
@@ -60,7 +60,7 @@ function findSpec(w: PodWorker, name: string): { c: SpecContainer; init: boolean
 }
 
 /** The object reference of a pod for events (with `spec.containers{name}` for container events). */
-export function podRef(w: PodWorker, container?: string, init = false): InvolvedObject {
+export function podRef(s: KubeletState, w: PodWorker, container?: string, init = false): InvolvedObject {
   const ref: InvolvedObject = {
     kind: "Pod",
     namespace: w.namespace,
@@ -68,7 +68,8 @@ export function podRef(w: PodWorker, container?: string, init = false): Involved
     uid: w.uid,
     apiVersion: "v1",
   };
-  if (w.pod.metadata.resourceVersion && !w.static) ref.resourceVersion = w.pod.metadata.resourceVersion;
+  if (podOf(s, w).metadata.resourceVersion && !w.static)
+    ref.resourceVersion = podOf(s, w).metadata.resourceVersion;
   if (container) ref.fieldPath = `spec.${init ? "initContainers" : "containers"}{${container}}`;
   return ref;
 }
@@ -82,8 +83,8 @@ function event(
   message: string,
   container?: string,
 ): void {
-  const spec = container ? findSpec(w, container) : null;
-  recordEvent(ctx, s.recorder, s.client, podRef(w, container, spec?.init ?? false), type, reason, message);
+  const spec = container ? findSpec(s, w, container) : null;
+  recordEvent(ctx, s.recorder, s.client, podRef(s, w, container, spec?.init ?? false), type, reason, message);
 }
 
 /** Resync a pod at `at` (the earliest of the pending requests wins). */
@@ -125,7 +126,7 @@ export function createWorker(
     static: isStatic,
     mirrorUid: null,
     mirrorPending: false,
-    pod,
+    ownPod: isStatic ? pod : null,
     firstSeen: ctx.now,
     sandbox: null,
     sandboxAttempt: 0,
@@ -182,7 +183,7 @@ export function createWorker(
   for (const [name, list] of Object.entries(w.containers)) {
     const r = list[list.length - 1]!;
     if (r.state === "CONTAINER_RUNNING") {
-      const spec = findSpec(w, name);
+      const spec = findSpec(s, w, name);
       if (spec) startProbes(ctx, s, w, spec.c, r);
     }
   }
@@ -275,14 +276,14 @@ export function syncPod(ctx: Context, s: KubeletState, w: PodWorker): void {
     delete w.killRequested[name];
     if (r?.state !== "CONTAINER_RUNNING" || w.stopping[r.id]) continue;
     event(ctx, s, w, "Normal", "Killing", message, name);
-    const spec = findSpec(w, name);
+    const spec = findSpec(s, w, name);
     const probeGrace = (spec?.c.livenessProbe as { terminationGracePeriodSeconds?: number } | undefined)
       ?.terminationGracePeriodSeconds;
-    stopContainer(ctx, s, w, r, probeGrace ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30);
+    stopContainer(ctx, s, w, r, probeGrace ?? podOf(s, w).spec?.terminationGracePeriodSeconds ?? 30);
     w.restartNow[name] = true;
   }
   if (w.ops > 0) return;
-  const { init, regular } = specOf(w.pod);
+  const { init, regular } = specOf(podOf(s, w));
   for (const c of init) {
     const r = latest(w, c.name);
     const sidecar = c.restartPolicy === "Always";
@@ -300,7 +301,7 @@ export function syncPod(ctx: Context, s: KubeletState, w: PodWorker): void {
       return;
     }
     if (!sidecar && r.exitCode === 0) continue;
-    if (!shouldRestart(w.pod, c, r.exitCode)) {
+    if (!shouldRestart(podOf(s, w), c, r.exitCode)) {
       // An init container failed and the pod does not restart: the pod has failed.
       w.terminalPhase = "Failed";
       stopSandbox(ctx, s, w);
@@ -317,18 +318,20 @@ export function syncPod(ctx: Context, s: KubeletState, w: PodWorker): void {
       return;
     }
     if (r.state === "CONTAINER_RUNNING") continue;
-    if (!shouldRestart(w.pod, c, r.exitCode)) continue;
+    if (!shouldRestart(podOf(s, w), c, r.exitCode)) continue;
     if (restartContainer(ctx, s, w, c, r, false)) return;
   }
   // Nothing left to start: a pod whose containers all ended for good is terminal.
-  const policy = w.pod.spec?.restartPolicy ?? "Always";
+  const policy = podOf(s, w).spec?.restartPolicy ?? "Always";
   if (policy !== "Always" && regular.length > 0) {
     const finals = regular.map((c) => latest(w, c.name));
-    if (finals.every((r) => r && r.state === "CONTAINER_EXITED" && !shouldRestart(w.pod, {}, r.exitCode))) {
+    if (
+      finals.every((r) => r && r.state === "CONTAINER_EXITED" && !shouldRestart(podOf(s, w), {}, r.exitCode))
+    ) {
       w.terminalPhase = finals.every((r) => r!.exitCode === 0) ? "Succeeded" : "Failed";
       // Sidecars are stopped once the regular containers are done; then the sandbox goes.
       w.terminating = {
-        graceSeconds: w.pod.spec?.terminationGracePeriodSeconds ?? 30,
+        graceSeconds: podOf(s, w).spec?.terminationGracePeriodSeconds ?? 30,
         since: ctx.now,
         reason: "terminal",
       };
@@ -356,8 +359,8 @@ function createSandbox(ctx: Context, s: KubeletState, w: PodWorker): void {
         namespace: w.namespace,
         uid: w.uid,
         attempt: w.sandboxAttempt,
-        hostname: (w.pod.spec?.hostname as string | undefined) ?? w.name,
-        hostNetwork: w.pod.spec?.hostNetwork === true,
+        hostname: (podOf(s, w).spec?.hostname as string | undefined) ?? w.name,
+        hostNetwork: podOf(s, w).spec?.hostNetwork === true,
       },
     },
     { op: "RunPodSandbox", uid: w.uid },
@@ -507,7 +510,7 @@ export function pumpPulls(ctx: Context, s: KubeletState): void {
     const next = s.pullQueue.shift()!;
     const w = s.workers[next.uid];
     if (!w || w.starting?.container !== next.container || w.starting.step !== "queued") continue;
-    const spec = findSpec(w, next.container);
+    const spec = findSpec(s, w, next.container);
     if (!spec) continue;
     s.pullActive = next;
     w.starting.step = "pulling";
@@ -522,7 +525,7 @@ export function pumpPulls(ctx: Context, s: KubeletState): void {
   }
 }
 
-function resolveEnv(w: PodWorker, c: SpecContainer): Record<string, string> {
+function resolveEnv(s: KubeletState, w: PodWorker, c: SpecContainer): Record<string, string> {
   const env: Record<string, string> = {};
   for (const e of c.env ?? []) {
     if (e.value !== undefined)
@@ -537,7 +540,7 @@ function resolveEnv(w: PodWorker, c: SpecContainer): Record<string, string> {
             : f === "status.podIP"
               ? (w.sandbox?.ip ?? "")
               : f === "spec.nodeName"
-                ? (w.pod.spec?.nodeName ?? "")
+                ? (podOf(s, w).spec?.nodeName ?? "")
                 : f === "metadata.uid"
                   ? w.uid
                   : undefined;
@@ -557,7 +560,7 @@ function expandVars(args: string[] | undefined, env: Record<string, string>): st
 function createStep(ctx: Context, s: KubeletState, w: PodWorker, c: SpecContainer): void {
   w.starting!.step = "create";
   const prev = latest(w, c.name);
-  const env = resolveEnv(w, c);
+  const env = resolveEnv(s, w, c);
   const mem = c.resources?.limits?.memory;
   const cpu = c.resources?.limits?.cpu;
   w.ops++;
@@ -640,7 +643,7 @@ function preStopSeconds(c: SpecContainer | undefined): number {
 function syncTerminating(ctx: Context, s: KubeletState, w: PodWorker): void {
   const t = w.terminating!;
   const remaining = Math.max(0, t.graceSeconds - Math.floor((ctx.now - t.since) / 1000));
-  const { init, regular } = specOf(w.pod);
+  const { init, regular } = specOf(podOf(s, w));
   // Regular containers first, then sidecars (restartable init containers), as 1.29+ orders them.
   const order = [...regular, ...init.filter((c) => c.restartPolicy === "Always")];
   let stoppingAny = false;
@@ -747,7 +750,7 @@ export function onPodCriResponse(
   res: CriResponse,
 ): void {
   w.ops = Math.max(0, w.ops - 1);
-  const spec = container ? findSpec(w, container) : null;
+  const spec = container ? findSpec(s, w, container) : null;
   switch (op) {
     case "RunPodSandbox":
       if (res.error) {
@@ -765,7 +768,7 @@ export function onPodCriResponse(
       }
       w.sandbox = {
         id: res.podSandboxId!,
-        ip: w.pod.spec?.hostNetwork ? s.cfg.nodeIP : res.ip!,
+        ip: podOf(s, w).spec?.hostNetwork ? s.cfg.nodeIP : res.ip!,
         attempt: w.sandboxAttempt,
         ready: true,
       };
@@ -999,7 +1002,13 @@ export function onPodStatusResponse(
 
 /** status manager canBeDeleted: a terminated pod with a deletionTimestamp is removed from the API. */
 function maybeDelete(ctx: Context, s: KubeletState, w: PodWorker): void {
-  if (w.static || w.apiDeleteSent || !w.stopped || !w.pod.metadata.deletionTimestamp || w.deletedFromApi)
+  if (
+    w.static ||
+    w.apiDeleteSent ||
+    !w.stopped ||
+    !podOf(s, w).metadata.deletionTimestamp ||
+    w.deletedFromApi
+  )
     return;
   w.apiDeleteSent = true;
   apiRequest(
@@ -1012,7 +1021,7 @@ function maybeDelete(ctx: Context, s: KubeletState, w: PodWorker): void {
         apiVersion: "v1",
         kind: "DeleteOptions",
         gracePeriodSeconds: 0,
-        preconditions: { uid: w.pod.metadata.uid },
+        preconditions: { uid: podOf(s, w).metadata.uid },
       },
     },
     "pod-delete",

@@ -12,7 +12,7 @@ import type { CriResponse, HttpGet, NetResponse, TcpConnect } from "../runtime/c
 import { criCall } from "./cri-client";
 import { recordEvent } from "./events";
 import { markStatus } from "./pod-sync";
-import type { ContainerRecord, KubeletState, PodWorker, ProbeWorker } from "./state";
+import { type ContainerRecord, type KubeletState, type PodWorker, type ProbeWorker, podOf } from "./state";
 
 /** A probe as the pod spec writes it (after API defaulting). */
 interface Probe {
@@ -92,9 +92,10 @@ function resolvePort(c: ProbedContainer, port: number | string): number {
   return named ? named.containerPort : Number(port) || 0;
 }
 
-function findContainer(w: PodWorker, name: string): ProbedContainer | undefined {
-  for (const c of (w.pod.spec?.containers ?? []) as ProbedContainer[]) if (c.name === name) return c;
-  for (const c of (w.pod.spec?.initContainers ?? []) as ProbedContainer[]) if (c.name === name) return c;
+function findContainer(s: KubeletState, w: PodWorker, name: string): ProbedContainer | undefined {
+  for (const c of (podOf(s, w).spec?.containers ?? []) as ProbedContainer[]) if (c.name === name) return c;
+  for (const c of (podOf(s, w).spec?.initContainers ?? []) as ProbedContainer[])
+    if (c.name === name) return c;
   return undefined;
 }
 
@@ -122,7 +123,7 @@ export function onProbeTimer(ctx: Context, s: KubeletState, uid: string, key: st
   const w = s.workers[uid];
   const pw = w?.probes[key];
   if (!w || !pw) return;
-  const c = findContainer(w, pw.container);
+  const c = findContainer(s, w, pw.container);
   const p = c ? probeOf(c, pw.type) : undefined;
   if (!c || !p) return;
   const timeoutMs = (p.timeoutSeconds ?? 1) * 1000;
@@ -222,7 +223,7 @@ export function onExecProbeResponse(
       ctx,
       s.recorder,
       s.client,
-      probeRef(w, pw.container),
+      probeRef(s, w, pw.container),
       "Warning",
       "Unhealthy",
       `${TITLE[pw.type]} probe errored: rpc error: code = ${res.error.code} desc = ${res.error.message}`,
@@ -250,8 +251,8 @@ export function onNetProbeResponse(ctx: Context, s: KubeletState, res: NetRespon
   applyResult(ctx, s, w, pw, ok, ok ? "" : `HTTP probe failed with statuscode: ${status}`);
 }
 
-function probeRef(w: PodWorker, container: string) {
-  const init = (w.pod.spec?.initContainers ?? []).some((c: { name: string }) => c.name === container);
+function probeRef(s: KubeletState, w: PodWorker, container: string) {
+  const init = (podOf(s, w).spec?.initContainers ?? []).some((c: { name: string }) => c.name === container);
   return {
     kind: "Pod",
     namespace: w.namespace,
@@ -270,7 +271,7 @@ function applyResult(
   ok: boolean,
   message: string,
 ): void {
-  const c = findContainer(w, pw.container)!;
+  const c = findContainer(s, w, pw.container)!;
   const p = probeOf(c, pw.type)!;
   if (ok) {
     pw.failures = 0;
@@ -286,7 +287,7 @@ function applyResult(
     ctx,
     s.recorder,
     s.client,
-    probeRef(w, pw.container),
+    probeRef(s, w, pw.container),
     "Warning",
     "Unhealthy",
     `${TITLE[pw.type]} probe failed: ${message}`,

@@ -12,7 +12,7 @@ import { apiRequest } from "../../apiserver/client/api-client";
 import type { Context } from "../../core/component";
 import { sha256Hex } from "../images/sha256";
 import { createWorker, markStatus } from "./pod-sync";
-import type { KubeletState, PodWorker } from "./state";
+import { type KubeletState, type PodWorker, podOf } from "./state";
 
 /** The annotations marking a mirror pod. */
 export const CONFIG_MIRROR = "kubernetes.io/config.mirror";
@@ -86,9 +86,9 @@ export function syncMirrorPods(ctx: Context, s: KubeletState): void {
     const w = s.workers[uid];
     if (!w || w.mirrorUid || w.mirrorPending || w.terminating) continue;
     w.mirrorPending = true;
-    const annotations = { ...(w.pod.metadata.annotations ?? {}), [CONFIG_MIRROR]: w.uid };
+    const annotations = { ...(podOf(s, w).metadata.annotations ?? {}), [CONFIG_MIRROR]: w.uid };
     const metadata = {
-      ...w.pod.metadata,
+      ...podOf(s, w).metadata,
       annotations,
       ownerReferences: [
         { apiVersion: "v1", kind: "Node", name: s.cfg.nodeName, uid: s.node.uid, controller: true },
@@ -102,7 +102,7 @@ export function syncMirrorPods(ctx: Context, s: KubeletState): void {
       {
         method: "POST",
         path: `/api/v1/namespaces/${w.namespace}/pods`,
-        body: { apiVersion: "v1", kind: "Pod", metadata, spec: w.pod.spec },
+        body: { apiVersion: "v1", kind: "Pod", metadata, spec: podOf(s, w).spec },
       },
       "mirror-create",
       { uid: w.uid },
@@ -166,9 +166,10 @@ export function onMirrorPod(ctx: Context, s: KubeletState, obj: KubeObject, dele
     markStatus(ctx, s, w);
   }
   // Keep the API's view (scheduler-set conditions do not apply; status comes from us).
-  w.pod = {
-    ...w.pod,
-    metadata: { ...w.pod.metadata, resourceVersion: obj.metadata.resourceVersion },
+  const own = podOf(s, w);
+  w.ownPod = {
+    ...own,
+    metadata: { ...own.metadata, resourceVersion: obj.metadata.resourceVersion },
     status: obj.status,
   };
   return true;
