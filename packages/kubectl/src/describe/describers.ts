@@ -195,7 +195,7 @@ function describeVolumes(volumes: Obj[] | undefined, w: PrefixWriter, space: str
     if (v.hostPath) {
       w.write(
         2,
-        `Type:\tHostPath (bare host directory volume)\n    Path:\t${v.hostPath.path}\n    HostPathType:\t${v.hostPath.type || "<none>"}\n`,
+        `Type:\tHostPath (bare host directory volume)\n    Path:\t${v.hostPath.path}\n    HostPathType:\t${v.hostPath.type ?? "<none>"}\n`,
       );
     } else if (v.emptyDir) {
       w.write(
@@ -813,4 +813,67 @@ function describeNodeResource(pods: Obj[], node: Obj, w: PrefixWriter, now: numb
     .sort()) {
     line(r, wholeValue(parseQuantity(String(alloc[r]))), wholeValue);
   }
+}
+
+/** describeDaemonSet (kubectl prints no Namespace line for DaemonSets). */
+export function describeDaemonSet(ds: Obj, ctx: DescribeContext & { pods: Obj[] }): string {
+  const w = new PrefixWriter();
+  const st = ds.status ?? {};
+  w.write(0, `Name:\t${ds.metadata?.name}\n`);
+  w.write(0, `Selector:\t${selectorString(ds.spec?.selector)}\n`);
+  w.write(0, `Node-Selector:\t${formatLabels(ds.spec?.template?.spec?.nodeSelector)}\n`);
+  printLabelsMultiline(w, "Labels", ds.metadata?.labels);
+  printAnnotationsMultiline(w, "Annotations", ds.metadata?.annotations);
+  w.write(0, `Desired Number of Nodes Scheduled: ${st.desiredNumberScheduled ?? 0}\n`);
+  w.write(0, `Current Number of Nodes Scheduled: ${st.currentNumberScheduled ?? 0}\n`);
+  w.write(0, `Number of Nodes Scheduled with Up-to-date Pods: ${st.updatedNumberScheduled ?? 0}\n`);
+  w.write(0, `Number of Nodes Scheduled with Available Pods: ${st.numberAvailable ?? 0}\n`);
+  w.write(0, `Number of Nodes Misscheduled: ${st.numberMisscheduled ?? 0}\n`);
+  const c = podPhaseCounts(ctx.pods, ds.metadata?.uid);
+  w.write(
+    0,
+    `Pods Status:\t${c.running} Running / ${c.waiting} Waiting / ${c.succeeded} Succeeded / ${c.failed} Failed\n`,
+  );
+  describePodTemplate(ds.spec?.template, w);
+  if (ctx.events) describeEvents(ctx.events, w, ctx.now);
+  return w.toString();
+}
+
+/** describeStatefulSet with its volume claim templates. */
+export function describeStatefulSet(ss: Obj, ctx: DescribeContext & { pods: Obj[] }): string {
+  const w = new PrefixWriter();
+  w.write(0, `Name:\t${ss.metadata?.name}\n`);
+  w.write(0, `Namespace:\t${ss.metadata?.namespace}\n`);
+  w.write(0, `CreationTimestamp:\t${rfc1123z(ss.metadata?.creationTimestamp)}\n`);
+  w.write(0, `Selector:\t${selectorString(ss.spec?.selector)}\n`);
+  printLabelsMultiline(w, "Labels", ss.metadata?.labels);
+  printAnnotationsMultiline(w, "Annotations", ss.metadata?.annotations);
+  w.write(0, `Replicas:\t${ss.spec?.replicas ?? 0} desired | ${ss.status?.replicas ?? 0} total\n`);
+  w.write(0, `Update Strategy:\t${ss.spec?.updateStrategy?.type ?? ""}\n`);
+  const ru = ss.spec?.updateStrategy?.rollingUpdate;
+  if (ru && ru.partition !== undefined && ru.partition !== null) {
+    w.write(1, `Partition:\t${ru.partition}\n`);
+    if (ru.maxUnavailable !== undefined) w.write(1, `MaxUnavailable:\t${intOrString(ru.maxUnavailable)}\n`);
+  }
+  const c = podPhaseCounts(ctx.pods, ss.metadata?.uid);
+  w.write(
+    0,
+    `Pods Status:\t${c.running} Running / ${c.waiting} Waiting / ${c.succeeded} Succeeded / ${c.failed} Failed\n`,
+  );
+  describePodTemplate(ss.spec?.template, w);
+  const templates = ss.spec?.volumeClaimTemplates ?? [];
+  if (templates.length === 0) w.write(0, "Volume Claims:\t<none>\n");
+  else {
+    w.write(0, "Volume Claims:\n");
+    for (const pvc of templates) {
+      w.write(1, `Name:\t${pvc.metadata?.name}\n`);
+      w.write(1, `StorageClass:\t${pvc.spec?.storageClassName ?? ""}\n`);
+      printLabelsMultiline(w, "Labels", pvc.metadata?.labels, "  ");
+      printLabelsMultiline(w, "Annotations", pvc.metadata?.annotations, "  ");
+      w.write(1, `Capacity:\t${pvc.spec?.resources?.requests?.storage ?? "<default>"}\n`);
+      w.write(1, `Access Modes:\t[${(pvc.spec?.accessModes ?? []).join(" ")}]\n`);
+    }
+  }
+  if (ctx.events) describeEvents(ctx.events, w, ctx.now);
+  return w.toString();
 }

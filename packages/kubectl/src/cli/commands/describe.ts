@@ -7,6 +7,7 @@ import { type ResourceMapping, resourcePath } from "../../client/discovery";
 import { ApiError } from "../../client/errors";
 import {
   describeConfigMap,
+  describeDaemonSet,
   describeDeployment,
   describeGeneric,
   describeJob,
@@ -16,6 +17,7 @@ import {
   describeReplicaSet,
   describeSecret,
   describeService,
+  describeStatefulSet,
 } from "../../describe/describers";
 import type { DescribedEvent } from "../../describe/prefix-writer";
 import type { Command } from "../command";
@@ -80,6 +82,10 @@ async function describeObject(ctx: CommandContext, m: ResourceMapping, obj: Obj)
     }
     case "apps/ReplicaSet":
       return describeReplicaSet(obj, { now, events, pods: await listAll(ctx, "pods", ns) });
+    case "apps/DaemonSet":
+      return describeDaemonSet(obj, { now, events, pods: await listAll(ctx, "pods", ns) });
+    case "apps/StatefulSet":
+      return describeStatefulSet(obj, { now, events, pods: await listAll(ctx, "pods", ns) });
     case "batch/Job":
       return describeJob(obj, { now, events });
     case "/Service": {
