@@ -195,9 +195,11 @@ export class ClusterRuntime {
     if (this.stopped) return;
     const desired = new Set(desiredPartitions(this.workerId, live, partitions));
     // Hand over what another live worker should own.
-    for (const p of this.held.keys()) {
-      if (!desired.has(p) && desiredOwner(p, live) !== this.workerId) await this.releasePartition(p);
-    }
+    await Promise.all(
+      [...this.held.keys()]
+        .filter((p) => !desired.has(p) && desiredOwner(p, live) !== this.workerId)
+        .map((p) => this.releasePartition(p)),
+    );
     const holders = await this.leases.holders(partitions);
     const orphans = new Set<number>();
     for (let p = 0; p < partitions; p++) {

@@ -60,11 +60,11 @@ describe("hosting", () => {
         a.heldPartitions().length > 0 &&
         b.heldPartitions().length > 0 &&
         a.heldPartitions().length + b.heldPartitions().length === 4,
-      15_000,
+      30_000,
       "partitions shared",
     );
     expect(a.heldPartitions().filter((p) => b.heldPartitions().includes(p))).toEqual([]);
     await b.stop();
-    await eventually(() => a.heldPartitions().length === 4, 15_000, "partitions back after the leave");
+    await eventually(() => a.heldPartitions().length === 4, 30_000, "partitions back after the leave");
   });
 });
