@@ -194,15 +194,17 @@ export function createWorker(
  * The parts of a pod whose change makes the kubelet sync it (pod config's podsDifferSemantically
  * ignores status: the kubelet's own status updates must not wake the pod worker).
  */
-export function podSpecKey(pod: KubeObject): string {
+export function podSpecKey(pod: KubeObject): number {
   const m = pod.metadata;
-  return JSON.stringify([
-    pod.spec,
-    m.deletionTimestamp ?? null,
-    m.deletionGracePeriodSeconds ?? null,
-    m.labels ?? null,
-    m.annotations ?? null,
-  ]);
+  return hashText(
+    JSON.stringify([
+      pod.spec,
+      m.deletionTimestamp ?? null,
+      m.deletionGracePeriodSeconds ?? null,
+      m.labels ?? null,
+      m.annotations ?? null,
+    ]),
+  );
 }
 
 function parseTimestampMs(t: string): number {

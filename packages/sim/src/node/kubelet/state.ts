@@ -107,7 +107,7 @@ export interface PodWorker {
   /** A start just failed: wait for the worker's retry (or a container event) before syncing again. */
   holdSync: boolean;
   /** What of the API pod the kubelet reacts to (spec, deletion, labels, annotations), to skip status-only updates. */
-  specKey: string;
+  specKey: number;
   /** A terminal phase once reached (Succeeded/Failed) is never left. */
   terminalPhase: "Succeeded" | "Failed" | null;
 }
