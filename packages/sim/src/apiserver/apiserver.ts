@@ -16,6 +16,7 @@ import {
   type ForbiddenAttributes,
   newForbiddenByRbac,
   newMethodNotSupported,
+  newSuccessStatus,
   newTimeout,
   newTooManyRequests,
 } from "../api/status";
@@ -34,6 +35,7 @@ import {
   writeMasterLease,
 } from "./endpoint-reconciler";
 import { etcdCall, etcdEndpoint, etcdEndpointFailed, etcdEndpointOk, resendPending } from "./etcd-client";
+import { handleEviction } from "./eviction";
 import { type ApiRequest, type ApiResponse, isWatchRequest, type WatchCancel } from "./http";
 import { newUid } from "./object-meta";
 import { authorize, SYSTEM_MASTERS, userGroups } from "./rbac";
@@ -85,6 +87,11 @@ function reply(ctx: Context, s: ApiServerState, key: string, code: number, body:
   if (f.parent !== undefined) {
     onChildDone(ctx, s, f.parent, code, body);
     return;
+  }
+  if (f.eviction && code === 200) {
+    // EvictionREST.Create: the pod's delete went through; the eviction answers 201 Success.
+    code = 201;
+    body = { ...newSuccessStatus(), code: 201 };
   }
   const msg: ApiResponse = { verb: "RESPONSE", requestId: f.req.requestId, code, body, detail: String(code) };
   if (f.warnings) msg.warnings = f.warnings;
@@ -226,6 +233,10 @@ function handleRequest(ctx: Context, s: ApiServerState, req: ApiRequest, from: s
     case "create":
       if (served.info.resource === "pods" && served.info.group === "" && info.subresource === "binding") {
         handleBinding(ctx, s, key, f);
+        return;
+      }
+      if (served.info.resource === "pods" && served.info.group === "" && info.subresource === "eviction") {
+        handleEviction(ctx, s, key, f);
         return;
       }
       if (info.name !== "" && info.subresource === "") {

@@ -61,6 +61,17 @@ export function defaultApiServerConfig(etcdServers: string[]): ApiServerConfig {
   };
 }
 
+/** A `pods/eviction` in progress (see eviction.ts). */
+export interface EvictionRequest {
+  /** The Eviction's DeleteOptions, used for the pod's delete. */
+  deleteOptions: Record<string, unknown>;
+  dryRun: boolean;
+  /** Compare-and-swap attempts on the PodDisruptionBudget. */
+  attempts: number;
+  /** The pod being evicted, while the budget is written. */
+  pod?: KubeObject;
+}
+
 /** An HTTP request being served (plain data; steps continue on etcd responses). */
 export interface Inflight {
   /** Who to answer (the load balancer, or the client itself). */
@@ -81,6 +92,8 @@ export interface Inflight {
   warnings?: string[];
   /** A server-side apply: `obj` already carries the managedFields `applyObject` computed. */
   applied?: boolean;
+  /** A `pods/eviction`: its delete answers 201 with a Success Status. */
+  eviction?: EvictionRequest;
   /** For one delete of a deletecollection: the collection request's key. */
   parent?: string;
   /** For a deletecollection: deletes still running and the objects deleted. */

@@ -69,6 +69,7 @@ import { prefixEnd, type RangeResult, type TxnResult } from "../etcd/mvcc";
 import { admit } from "./admission";
 import { decode, decodeContinue, encode, encodeContinue, withResourceVersion } from "./codec";
 import { etcdCall } from "./etcd-client";
+import { evictPod, onEvictionBudgetWritten } from "./eviction";
 import { GENERATION_RESOURCES, generateName, newUid } from "./object-meta";
 import { admitQuota } from "./resource-quota";
 import { lookupResource, type ServedResource } from "./resources";
@@ -86,6 +87,7 @@ import {
   type WriteRequestOptions,
   writeOptions,
 } from "./write-request";
+import { materializeZeroTimes } from "./zero-times";
 
 /** How the apiserver answers a request: implemented by the behaviour module. */
 export type Reply = (ctx: Context, s: ApiServerState, key: string, code: number, body: unknown) => void;
@@ -95,6 +97,11 @@ let reply: Reply = () => {};
 /** Install the reply function (set by the apiserver behaviour). */
 export function setReply(fn: Reply): void {
   reply = fn;
+}
+
+/** Answer an in-flight request (for the subresource handlers beside the store). */
+export function respond(ctx: Context, s: ApiServerState, key: string, code: number, body: unknown): void {
+  reply(ctx, s, key, code, body);
 }
 
 function served(s: ApiServerState, f: Inflight): ServedResource {
@@ -407,6 +414,7 @@ function decodeBody(
   dropEmptyMetadata(metaOf(obj));
   obj.apiVersion = expected;
   obj.kind = r.info.kind;
+  if (!r.info.custom) materializeZeroTimes(obj);
   return obj;
 }
 
@@ -493,7 +501,12 @@ function podQOS(pod: KubeObject): string {
 /** What each strategy's PrepareForCreate resets. */
 function prepareForCreate(r: ServedResource, obj: KubeObject): void {
   const id = `${r.info.group}/${r.info.resource}`;
-  if (r.info.subresources.some((sr) => sr.name === "status")) delete obj.status;
+  if (id === "/nodes") {
+    // "Nodes allow *all* fields, including status, to be set on create" (node strategy
+    // dropDisabledFields): only the dynamic-kubelet-config fields go.
+    if (obj.spec) delete obj.spec.configSource;
+    if (obj.status) delete obj.status.config;
+  } else if (r.info.subresources.some((sr) => sr.name === "status")) delete obj.status;
   if (id === "/pods") obj.status = { phase: "Pending", qosClass: podQOS(obj) };
   if (id === "/namespaces") {
     obj.status = { phase: "Active" };
@@ -1110,11 +1123,12 @@ function tryPatch(
   }
   metaOf(obj).resourceVersion = existing.metadata.resourceVersion;
   let next = obj;
-  if (f.info.subresource === "") {
-    // The patched object is decoded like a body (patch.go: unknown fields by fieldValidation), then defaulted.
+  if (f.info.subresource !== "scale") {
+    // The patched object is decoded like a body (patch.go: unknown fields by fieldValidation),
+    // then defaulted when it is the main resource.
     const opts = writeOptions(f.req, "PatchOptions", type) as WriteRequestOptions;
     delete f.warnings;
-    const dec = decodeBody(s, r, f, opts, { value: obj }, true);
+    const dec = decodeBody(s, r, f, opts, { value: obj }, f.info.subresource === "");
     if (isStatusBody(dec)) {
       reply(ctx, s, key, dec.code, dec);
       return;
@@ -1720,6 +1734,14 @@ export function onStoreEtcdResponse(
       replyObject(ctx, s, key, 200, r, f, withResourceVersion(f.obj!, resp.header.revision));
       return;
     }
+    case "evict-read": {
+      const kv = (resp.result as RangeResult).kvs[0];
+      evictPod(ctx, s, key, f, kv ? decode(kv) : null);
+      return;
+    }
+    case "evict-pdb":
+      onEvictionBudgetWritten(ctx, s, key, f, resp.result as TxnResult);
+      return;
     case "delete-read": {
       const kv = (resp.result as RangeResult).kvs[0];
       tryDelete(ctx, s, key, f, kv ? decode(kv) : null, true);

@@ -115,6 +115,52 @@ describe("informer", () => {
     expect(informerList(st().configMaps).length).toBe(13);
   });
 
+  it("gives up a watch that went silent behind a cut link and catches up once the link heals", () => {
+    const h = setup();
+    const st = () => h.sim.componentState<WatcherState>("watcher");
+    const lb = h.cp.loadBalancer;
+    h.sim.cutLink("watcher", lb);
+    h.request("POST", "/api/v1/namespaces/default/configmaps", { body: cm("during-cut", "a") });
+    h.sim.advanceBy(60_000);
+    expect(st().seen).toEqual([]);
+    // Silence beyond a bookmark period plus the 45 s health check: the watch is abandoned,
+    // then retried with back-off; the retries die too (45 s each) until the link heals.
+    h.sim.advanceBy(120_000);
+    expect(st().configMaps.phase).not.toBe("idle");
+    const retriesBefore = st().client.nextRequestId;
+    h.sim.advanceBy(120_000);
+    expect(st().client.nextRequestId).toBeGreaterThan(retriesBefore);
+    h.sim.healLink("watcher", lb);
+    h.sim.advanceBy(90_000);
+    expect(st().seen).toEqual(["ADDED during-cut"]);
+    // It resumed its watch from its resourceVersion: no relist was needed.
+    expect(st().lists).toBe(1);
+  });
+
+  it("retries a list that got no answer", () => {
+    const h = new ControlPlaneHarness({ seed: 5, behaviors: [watcher] }).boot();
+    h.sim.cutLink("watcher", h.cp.loadBalancer);
+    h.sim.addComponent("watcher", "test-watcher", {
+      client: createApiClient(h.cp.loadBalancer, ADMIN_USER),
+      configMaps: createInformer("cms", "/api/v1/namespaces/default/configmaps"),
+      seen: [],
+      lists: 0,
+      synced: false,
+    } satisfies WatcherState);
+    const t0 = h.sim.now;
+    h.request("POST", "/api/v1/namespaces/default/configmaps", { body: cm("a", "a") });
+    h.sim.advanceTo(t0 + 44_900);
+    expect(h.sim.componentState<WatcherState>("watcher").configMaps.phase).toBe("listing");
+    h.sim.advanceTo(t0 + 45_100);
+    // 45 s without an answer: given up, back-off (800 ms) before the next list.
+    expect(h.sim.componentState<WatcherState>("watcher").configMaps.phase).toBe("backoff");
+    h.sim.healLink("watcher", h.cp.loadBalancer);
+    h.sim.advanceBy(60_000);
+    const st = h.sim.componentState<WatcherState>("watcher");
+    expect(st.synced).toBe(true);
+    expect(st.seen).toEqual(["ADDED a"]);
+  });
+
   it("keeps working after a snapshot and restore", () => {
     const h = setup();
     h.request("POST", "/api/v1/namespaces/default/configmaps", { body: cm("before", "a") });

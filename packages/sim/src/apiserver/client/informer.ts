@@ -8,7 +8,7 @@
 import type { KubeObject } from "../../api/types";
 import type { Context, Timer } from "../../core/component";
 import type { WatchEvent } from "../http";
-import { type ApiClientEvent, type ApiClientState, apiRequest, apiWatch } from "./api-client";
+import { type ApiClientEvent, type ApiClientState, apiRequest, apiWatch, cancelWatch } from "./api-client";
 
 /** One change the informer saw. */
 export interface InformerDelta {
@@ -42,6 +42,10 @@ export interface InformerState {
   backoffMs: number;
   /** Items gathered over the pages of a paged list. */
   listing: Record<string, KubeObject> | null;
+  /** True while the current list or watch request has had no answer yet. */
+  awaiting?: boolean;
+  /** When the current watch last delivered anything (events, bookmarks). */
+  lastHeardAt?: number;
 }
 
 /** An index function: the index values of an object (client-go IndexFunc). Code, not state. */
@@ -69,6 +73,19 @@ const BACKOFF_MAX_MS = 30_000;
 const PAGE_SIZE = "500";
 /** The reflector's watch timeout: minWatchTimeout 5 min × (1 + rand) (reflector.go). */
 const MIN_WATCH_TIMEOUT_S = 300;
+/**
+ * How long a request may go unanswered before the connection is declared dead: client-go's
+ * HTTP/2 health check pings an idle connection after 30 s (ReadIdleTimeout) and closes it when
+ * the ping is not answered within 15 s (PingTimeout) (apimachinery util/net http.go). A cut
+ * network link drops messages silently, so this is how a client learns of it.
+ */
+const DEAD_CONNECTION_MS = 45_000;
+/**
+ * An open watch hears a bookmark at least every minute (the apiserver sends them to watches with
+ * `allowWatchBookmarks`); silence beyond that plus the health check's 45 s means the connection
+ * died. (The simulated transport has no pings; the bookmarks stand in for them.)
+ */
+const WATCH_SILENCE_MS = 60_000 + DEAD_CONNECTION_MS;
 
 /** Create an informer (call `startInformer` to begin). */
 export function createInformer(
@@ -115,6 +132,23 @@ export function startInformer(ctx: Context, c: ApiClientState, inf: InformerStat
     resourceVersion: fromCache ? "0" : "",
   };
   inf.requestId = apiRequest(ctx, c, { method: "GET", path: inf.path, query }, `${inf.id}:list`);
+  awaitAnswer(ctx, inf);
+}
+
+/** Arms the dead-connection deadline of the request just sent. */
+function awaitAnswer(ctx: Context, inf: InformerState): void {
+  inf.awaiting = true;
+  ctx.setTimer(DEAD_CONNECTION_MS, { name: `${inf.id}:deadline`, requestId: inf.requestId } as Timer);
+}
+
+/** Gives up the current request (its connection is dead) and retries after the back-off. */
+function abandon(ctx: Context, c: ApiClientState, inf: InformerState): void {
+  const watching = inf.phase === "watching";
+  if (watching) cancelWatch(ctx, c, inf.requestId);
+  else delete c.pending[inf.requestId];
+  inf.awaiting = false;
+  // A list starts over; a watch resumes from the last resourceVersion.
+  backoff(ctx, inf, !watching);
 }
 
 function startWatching(ctx: Context, c: ApiClientState, inf: InformerState): void {
@@ -127,6 +161,7 @@ function startWatching(ctx: Context, c: ApiClientState, inf: InformerState): voi
     { ...inf.selectors, resourceVersion: inf.resourceVersion, allowWatchBookmarks: "true", timeoutSeconds },
     `${inf.id}:watch`,
   );
+  awaitAnswer(ctx, inf);
 }
 
 function backoff(ctx: Context, inf: InformerState, relist: boolean): void {
@@ -159,23 +194,34 @@ function indexRemove(inf: InformerState, key: string, obj: KubeObject): void {
     for (const v of fn(obj)) {
       const set = idx[v];
       if (!set) continue;
+      // An emptied set is kept: finding out that it is empty costs a walk of its keys, and an
+      // empty set answers lookups correctly.
       delete set[key];
-      let empty = true;
-      for (const _ in set) {
-        empty = false;
-        break;
-      }
-      if (empty) delete idx[v];
     }
   }
+}
+
+function sameIndexValues(inf: InformerState, a: KubeObject, b: KubeObject): boolean {
+  for (const name of inf.indexers) {
+    const fn = INDEX_FUNCTIONS[name];
+    if (!fn) continue;
+    const va = fn(a);
+    const vb = fn(b);
+    if (va.length !== vb.length) return false;
+    for (let i = 0; i < va.length; i++) if (va[i] !== vb[i]) return false;
+  }
+  return true;
 }
 
 function store(inf: InformerState, obj: KubeObject, deltas: InformerDelta[]): void {
   const key = informerKey(obj);
   const old = inf.items[key];
-  if (old) indexRemove(inf, key, old);
   inf.items[key] = obj;
-  indexAdd(inf, key, obj);
+  // Most updates (status, leases) leave every index value as it was: skip the index work then.
+  if (!old || !sameIndexValues(inf, old, obj)) {
+    if (old) indexRemove(inf, key, old);
+    indexAdd(inf, key, obj);
+  }
   deltas.push(old ? { type: "MODIFIED", object: obj, old } : { type: "ADDED", object: obj });
 }
 
@@ -207,6 +253,8 @@ export function handleInformerEvent(
 ): InformerUpdate | null {
   if (ev.requestId !== inf.requestId || !ev.tag.startsWith(`${inf.id}:`)) return null;
   const deltas: InformerDelta[] = [];
+  inf.awaiting = false;
+  inf.lastHeardAt = ctx.now;
   if (ev.tag === `${inf.id}:list` && ev.kind === "response") {
     if (ev.code !== 200) {
       // 410 on a list at "0"/a known revision: relist consistently; anything else: back off.
@@ -223,6 +271,7 @@ export function handleInformerEvent(
     if (list.metadata.continue) {
       const query = { ...inf.selectors, limit: PAGE_SIZE, continue: list.metadata.continue };
       inf.requestId = apiRequest(ctx, c, { method: "GET", path: inf.path, query }, `${inf.id}:list`);
+      awaitAnswer(ctx, inf);
       inf.listing = gathered;
       return { deltas, justSynced: false };
     }
@@ -245,7 +294,11 @@ export function handleInformerEvent(
   if (ev.tag !== `${inf.id}:watch`) return { deltas, justSynced: false };
   switch (ev.kind) {
     case "response":
-      if (ev.code === 200) return { deltas, justSynced: false };
+      if (ev.code === 200) {
+        // The watch is open: from now on, silence longer than the bookmark period means a dead connection.
+        ctx.setTimer(WATCH_SILENCE_MS, { name: `${inf.id}:silence`, requestId: inf.requestId } as Timer);
+        return { deltas, justSynced: false };
+      }
       if (ev.code === 410) {
         inf.resourceVersion = "";
         startInformer(ctx, c, inf, false);
@@ -301,6 +354,19 @@ export function handleInformerTimer(
   inf: InformerState,
   timer: Timer,
 ): boolean {
+  if (timer.name === `${inf.id}:deadline`) {
+    if ((timer as Timer & { requestId: number }).requestId === inf.requestId && inf.awaiting)
+      abandon(ctx, c, inf);
+    return true;
+  }
+  if (timer.name === `${inf.id}:silence`) {
+    if ((timer as Timer & { requestId: number }).requestId !== inf.requestId || inf.phase !== "watching")
+      return true;
+    const quietFor = ctx.now - (inf.lastHeardAt ?? ctx.now);
+    if (quietFor >= WATCH_SILENCE_MS) abandon(ctx, c, inf);
+    else ctx.setTimer(WATCH_SILENCE_MS - quietFor, { name: timer.name, requestId: inf.requestId } as Timer);
+    return true;
+  }
   if (timer.name !== `${inf.id}:retry`) return false;
   if ((timer as Timer & { relist: boolean }).relist || inf.resourceVersion === "")
     startInformer(ctx, c, inf, true);
