@@ -24,8 +24,6 @@ interface Waiting extends PendingAppend {
   reject: (error: unknown) => void;
 }
 
-const ignore = () => {};
-
 /** Most appends in one transaction. */
 const MAX_BATCH = 500;
 
@@ -35,7 +33,7 @@ export class AppendBatcher {
   private flushing = false;
   private readonly log: CommandLog;
 
-  constructor(private readonly pool: pg.Pool) {
+  constructor(pool: pg.Pool) {
     this.log = new CommandLog(pool);
   }
 
@@ -67,40 +65,25 @@ export class AppendBatcher {
       if (g) g.push(w);
       else groups.set(w.clusterId, [w]);
     }
-    let client: pg.PoolClient | undefined;
-    const outcomes = new Map<string, AppendOutcome>();
+    let outcomes: Map<string, AppendOutcome>;
     try {
-      client = await this.pool.connect();
-      // A server going away between two statements is reported on the client, not the query.
-      client.on("error", ignore);
-      if (groups.size > 1) await client.query("BEGIN");
-      for (const [clusterId, entries] of groups) {
-        const first = entries[0]!;
-        const last = entries.at(-1)!;
-        // A token or partition change inside one group cannot happen: one holder per partition.
-        outcomes.set(
-          clusterId,
-          await this.log.append(
+      // One statement for the whole batch: one round trip and one commit (one fsync).
+      outcomes = await this.log.appendMany(
+        [...groups].map(([clusterId, entries]) => {
+          const first = entries[0]!;
+          const last = entries.at(-1)!;
+          return {
             clusterId,
-            first.partition,
-            first.token,
-            entries.map((e) => e.command),
-            { ...last.progress, expectSeq: first.command.seq - 1 },
-            client,
-          ),
-        );
-      }
-      if (groups.size > 1) await client.query("COMMIT");
+            partition: first.partition,
+            token: first.token,
+            commands: entries.map((e) => e.command),
+            progress: { ...last.progress, expectSeq: first.command.seq - 1 },
+          };
+        }),
+      );
     } catch (error) {
-      if (client && groups.size > 1) await client.query("ROLLBACK").catch(() => {});
-      client?.off("error", ignore);
-      client?.release(error instanceof Error ? error : true);
-      client = undefined;
       for (const w of batch) w.reject(error);
       return;
-    } finally {
-      client?.off("error", ignore);
-      client?.release();
     }
     for (const [clusterId, entries] of groups) {
       const outcome = outcomes.get(clusterId) ?? "conflict";

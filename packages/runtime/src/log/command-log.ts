@@ -116,6 +116,47 @@ WITH fence AS (
 )
 SELECT (SELECT count(*) FROM fence)::int AS fence, (SELECT count(*) FROM snap)::int AS snap`;
 
+const APPEND_MANY_SQL = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bigint[], $5::text[], $6::jsonb[], $7::bigint[], $8::text[], $9::text[])
+    AS u(cluster, part, token, seq, kind, payload, vt, actor, input)
+), progress AS (
+  SELECT * FROM unnest($10::text[], $11::bigint[], $12::bigint[], $13::double precision[], $14::double precision[], $15::text[])
+    AS p(cluster, expect, vt, anchor, speed, status)
+), groups AS (
+  SELECT cluster, min(part) AS part, min(token) AS token, max(seq) AS last FROM input GROUP BY cluster
+), fence AS (
+  UPDATE "ClusterPartition" cp SET "fencingToken" = cp."fencingToken"
+  FROM (SELECT DISTINCT part, token FROM groups) g
+  WHERE cp."partition" = g.part AND cp."fencingToken" = g.token
+  RETURNING cp."partition"
+), cl AS (
+  UPDATE "Cluster" c
+  SET "lastSeq" = g.last, "virtualTimeMs" = p.vt, "clockAnchorAt" = to_timestamp(p.anchor / 1000),
+      "speed" = p.speed, "status" = p.status::"ClusterStatus", "lastActivityAt" = now(), "updatedAt" = now()
+  FROM groups g JOIN progress p ON p.cluster = g.cluster
+  WHERE c."id" = g.cluster AND c."lastSeq" = p.expect AND c."deletedAt" IS NULL
+    AND g.part IN (SELECT "partition" FROM fence)
+  RETURNING c."id"
+), ins AS (
+  INSERT INTO "ClusterCommand" ("clusterId", "seq", "kind", "payload", "virtualTimeMs", "fencingToken", "actorId", "inputId")
+  SELECT i.cluster, i.seq, i.kind::"CommandKind", i.payload, i.vt, i.token, i.actor, i.input
+  FROM input i WHERE i.cluster IN (SELECT "id" FROM cl)
+  RETURNING 1
+)
+SELECT (SELECT coalesce(array_agg("partition"), '{}') FROM fence) AS fenced_ok,
+       (SELECT coalesce(array_agg("id"), '{}') FROM cl) AS appended,
+       (SELECT count(*) FROM ins)::int AS inserted`;
+
+/** One cluster's share of `appendMany`. */
+export interface ClusterAppend {
+  clusterId: string;
+  partition: number;
+  token: number;
+  commands: NewCommand[];
+  progress: ClusterProgress;
+}
+
 /** The log of all clusters (one per process; a thin layer over a pool). */
 export class CommandLog {
   constructor(private readonly pool: pg.Pool) {}
@@ -157,6 +198,45 @@ export class CommandLog {
     if (!r || r.fence === 0) return "fenced";
     if (r.cl === 0 || r.ins !== commands.length) return "conflict";
     return "ok";
+  }
+
+  /**
+   * `append` for many clusters in one statement (one round trip, one commit): each cluster's
+   * share is checked and applied independently, with the same rules. Returns each one's outcome.
+   */
+  async appendMany(appends: ClusterAppend[]): Promise<Map<string, AppendOutcome>> {
+    const rows = appends.flatMap((a) => a.commands.map((c) => ({ a, c })));
+    const { rows: result } = await this.pool.query<{
+      fenced_ok: number[];
+      appended: string[];
+      inserted: number;
+    }>(APPEND_MANY_SQL, [
+      rows.map((r) => r.a.clusterId),
+      rows.map((r) => r.a.partition),
+      rows.map((r) => r.a.token),
+      rows.map((r) => r.c.seq),
+      rows.map((r) => r.c.kind),
+      rows.map((r) => JSON.stringify(r.c.payload)),
+      rows.map((r) => Math.floor(r.c.virtualTimeMs)),
+      rows.map((r) => r.c.actorId),
+      rows.map((r) => r.c.inputId),
+      appends.map((a) => a.clusterId),
+      appends.map((a) => a.progress.expectSeq),
+      appends.map((a) => Math.floor(a.progress.virtualTimeMs)),
+      appends.map((a) => a.progress.anchorWallMs),
+      appends.map((a) => a.progress.speed),
+      appends.map((a) => a.progress.status),
+    ]);
+    const fencedOk = new Set((result[0]?.fenced_ok ?? []).map(Number));
+    const appended = new Set(result[0]?.appended ?? []);
+    const outcomes = new Map<string, AppendOutcome>();
+    for (const a of appends) {
+      outcomes.set(
+        a.clusterId,
+        appended.has(a.clusterId) ? "ok" : fencedOk.has(a.partition) ? "conflict" : "fenced",
+      );
+    }
+    return outcomes;
   }
 
   /** Save a snapshot of the cluster after command `seq` (fenced like appends); false when fenced or stale. */
