@@ -45,7 +45,7 @@ const p99s: number[] = [];
 for (let r = 0; r < runs; r++) {
   const clusterId = `fanout-${r}`;
   const latencies: number[] = [];
-  const ticket = issueTicket({ clusterId, scope: "view", subject: "bench" }, secret);
+  const ticket = issueTicket({ clusterId, scope: "view", subject: `bench-${r}` }, secret);
   const clients = await Promise.all(
     Array.from(
       { length: CLIENTS },
