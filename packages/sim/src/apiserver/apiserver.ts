@@ -26,6 +26,13 @@ import type { ConnectionClosed, ConnectionRefused, Context, Message, Timer } fro
 import { defineBehavior } from "../core/component";
 import type { EtcdResponse, WatchResponse } from "../etcd/messages";
 import type { KeyValue, RangeResult, TxnResult } from "../etcd/mvcc";
+import {
+  aggregatedApiService,
+  aggregatedGroups,
+  onProxyRefused,
+  onProxyResponse,
+  proxyToBackend,
+} from "./aggregator";
 import { bootstrapRbacObjects } from "./bootstrap-policy";
 import { encode } from "./codec";
 import {
@@ -39,7 +46,7 @@ import { handleEviction } from "./eviction";
 import { type ApiRequest, type ApiResponse, isWatchRequest, type WatchCancel } from "./http";
 import { newUid } from "./object-meta";
 import { authorize, SYSTEM_MASTERS, userGroups } from "./rbac";
-import { parseRequestInfo } from "./request-info";
+import { parseRequestInfo, type RequestInfo } from "./request-info";
 import { lookupResource, servedKey } from "./resources";
 import { type ApiServerState, createApiServer, type Inflight } from "./state";
 import {
@@ -182,7 +189,17 @@ function handleRequest(ctx: Context, s: ApiServerState, req: ApiRequest, from: s
   }
   const served = lookupResource(s, servedKey(info.group, info.version, info.resource));
   if (!served) {
-    reply(ctx, s, key, 404, notFoundPage());
+    // A group/version an APIService delegates to another server: authorize here, then proxy.
+    const apiService = aggregatedApiService(s, info.group, info.version);
+    if (!apiService) {
+      reply(ctx, s, key, 404, notFoundPage());
+      return;
+    }
+    if (!authorize(s, req.user, info)) {
+      reply(ctx, s, key, 403, newForbiddenByRbac(forbiddenAttributes(req, info, true)));
+      return;
+    }
+    proxyToBackend(ctx, s, key, apiService, reply);
     return;
   }
   f.resourceKey = served.key;
@@ -194,16 +211,7 @@ function handleRequest(ctx: Context, s: ApiServerState, req: ApiRequest, from: s
     return;
   }
   if (!authorize(s, req.user, info)) {
-    const attrs: ForbiddenAttributes = {
-      user: req.user.username,
-      verb: info.verb,
-      resource: info.resource,
-      apiGroup: info.group,
-    };
-    if (info.subresource) attrs.subresource = info.subresource;
-    if (info.namespace && served.info.namespaced) attrs.namespace = info.namespace;
-    if (info.name) attrs.name = info.name;
-    reply(ctx, s, key, 403, newForbiddenByRbac(attrs));
+    reply(ctx, s, key, 403, newForbiddenByRbac(forbiddenAttributes(req, info, served.info.namespaced)));
     return;
   }
   if (info.subresource && !served.info.subresources.some((sr) => sr.name === info.subresource)) {
@@ -274,6 +282,20 @@ function handleRequest(ctx: Context, s: ApiServerState, req: ApiRequest, from: s
   }
 }
 
+/** What a Forbidden answer names (the request's authorization attributes). */
+function forbiddenAttributes(req: ApiRequest, info: RequestInfo, namespaced: boolean): ForbiddenAttributes {
+  const attrs: ForbiddenAttributes = {
+    user: req.user.username,
+    verb: info.verb,
+    resource: info.resource,
+    apiGroup: info.group,
+  };
+  if (info.subresource) attrs.subresource = info.subresource;
+  if (info.namespace && namespaced) attrs.namespace = info.namespace;
+  if (info.name) attrs.name = info.name;
+  return attrs;
+}
+
 /** The body of a 404 for an unknown path (the apiserver's NotFound handler). */
 function notFoundPage(): Status {
   return {
@@ -332,6 +354,15 @@ function handleNonResource(ctx: Context, s: ApiServerState, key: string, f: Infl
         versions: g.versions.map((v) => ({ groupVersion: `${g.group}/${v}`, version: v })),
         preferredVersion: { groupVersion: `${g.group}/${g.preferredVersion}`, version: g.preferredVersion },
       }));
+    // Groups served by aggregated API servers (APIServices with a Service).
+    for (const g of aggregatedGroups(s)) {
+      if (groups.some((x) => x.name === g.group)) continue;
+      groups.push({
+        name: g.group,
+        versions: g.versions.map((v) => ({ groupVersion: `${g.group}/${v}`, version: v })),
+        preferredVersion: { groupVersion: `${g.group}/${g.versions[0]}`, version: g.versions[0]! },
+      });
+    }
     reply(ctx, s, key, 200, { kind: "APIGroupList", apiVersion: "v1", groups });
     return;
   }
@@ -339,6 +370,14 @@ function handleNonResource(ctx: Context, s: ApiServerState, key: string, f: Infl
   if (m) {
     const group = m[2] ?? "";
     const version = m[1] ?? m[3]!;
+    if (listResources(reg, group, version).length === 0) {
+      // Discovery of an aggregated group/version is the backend's own APIResourceList.
+      const apiService = aggregatedApiService(s, group, version);
+      if (apiService) {
+        proxyToBackend(ctx, s, key, apiService, reply);
+        return;
+      }
+    }
     const resources = listResources(reg, group, version);
     if (resources.length === 0) {
       reply(ctx, s, key, 404, notFoundPage());
@@ -695,8 +734,13 @@ export const kubeApiServerBehavior = defineBehavior<ApiServerState>({
         etcdEndpointOk(s);
         onEtcdWatch(ctx, s, msg as WatchResponse);
         return;
+      case "RESPONSE":
+        // An aggregated API server answering a proxied request.
+        onProxyResponse(ctx, s, msg as ApiResponse, reply);
+        return;
       case "CONNECTION-REFUSED": {
         const orig = (msg as ConnectionRefused).original;
+        if (onProxyRefused(ctx, s, orig as ApiRequest, reply)) return;
         if (s.cfg.etcdServers.includes(from)) {
           const switched = etcdEndpointFailed(ctx, s, from);
           if (orig.verb === "Watch" && switched) openEtcdWatch(ctx, s);

@@ -39,6 +39,12 @@ export interface ApiServerConfig {
   watchCacheCapacity: number;
   /** Authorization mode: kubeadm runs `Node,RBAC`; "AlwaysAllow" turns authorization off. */
   authorizationMode: "RBAC" | "AlwaysAllow";
+  /**
+   * Aggregated APIs: the component that stands for each Service an APIService names
+   * (`"<namespace>/<name>"` → component id); absent: `DEFAULT_AGGREGATED_API_BACKENDS`
+   * (`kube-system/metrics-server` → `metrics-server`). See aggregator.ts.
+   */
+  aggregatedApiBackends?: Record<string, string>;
 }
 
 /** kube-apiserver's defaults (as kubeadm runs it). */
@@ -159,6 +165,9 @@ export interface ApiServerState {
   customResources: ResourceInfo[];
   /** Compaction bookkeeping (apiserver storage/etcd3/compact.go). */
   compaction: { lastRev: number; keyVersion: number };
+  /** Requests proxied to aggregated API servers: proxy request id → in-flight key. */
+  proxied?: Record<number, string>;
+  nextProxyId?: number;
 }
 
 /** A new replica's state. */
