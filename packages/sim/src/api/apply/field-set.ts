@@ -247,21 +247,27 @@ const encodedSets = new WeakMap<FieldSetNode, Record<string, JsonValue>>();
 
 /** Serialises to the `fieldsV1` JSON object (keys sorted as the apiserver writes them). */
 export function toFieldsV1(set: FieldSetNode): Record<string, JsonValue> {
-  return encodeNode(set);
+  let out = encodedSets.get(set);
+  if (!out) {
+    // A set that did not change keeps its identity through the set operations: encoded once.
+    out = encodeNode(set);
+    encodedSets.set(set, out);
+  }
+  return out;
 }
 
 /**
- * Encodes a node, reusing the JSON of any subtree encoded before: sets share untouched
- * subtrees, so a write re-encodes only what changed. The JSON is shared too: read-only.
+ * The `{}` of every leaf (and of every "."), shared: most of a set's nodes are leaves, and
+ * stored objects are immutable. Frozen, so that code modifying it fails loudly.
  */
+const LEAF: Record<string, JsonValue> = Object.freeze({}) as Record<string, JsonValue>;
+
 function encodeNode(set: FieldSetNode): Record<string, JsonValue> {
-  const cached = encodedSets.get(set);
-  if (cached) return cached;
+  if (set.children.size === 0) return LEAF;
   const out: Record<string, JsonValue> = {};
   const keys = [...set.children.keys()].sort(compareKeys);
-  if (set.self && set.children.size > 0) out["."] = {};
+  if (set.self) out["."] = LEAF;
   for (const k of keys) out[k] = encodeNode(set.children.get(k)!);
-  encodedSets.set(set, out);
   return out;
 }
 
