@@ -11,11 +11,16 @@ if (!entry || !outfile) {
   process.exit(2);
 }
 
+// The simulation's API machinery deep-imports extensionless files of these packages
+// (`@kubernetes/client-node/dist/gen/models/all`), which Node's ESM loader cannot resolve:
+// they are bundled in, with `require` provided for their CommonJS parts.
+const BUNDLED = /^(@kubelab\/|@kubernetes\/client-node|kubernetes-models|@kubernetes-models\/|ajv|yaml$)/;
+
 const externalNodeModules = {
   name: "external-node-modules",
   setup(b) {
     b.onResolve({ filter: /^[^./]|^\.[^./]|^\.\.[^/]/ }, (args) => {
-      if (args.path.startsWith("@kubelab/")) return undefined;
+      if (BUNDLED.test(args.path)) return undefined;
       return { path: args.path, external: true };
     });
   },
@@ -30,5 +35,8 @@ await build({
   target: "node20",
   sourcemap: true,
   logLevel: "warning",
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
   plugins: [externalNodeModules],
 });

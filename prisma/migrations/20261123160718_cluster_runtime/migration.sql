@@ -1,5 +1,6 @@
 -- AlterEnum
-ALTER TYPE "CommandKind" ADD VALUE 'CREATE';
+-- BEFORE keeps the values in the order schema.prisma declares them.
+ALTER TYPE "CommandKind" ADD VALUE 'CREATE' BEFORE 'API';
 
 -- AlterTable
 ALTER TABLE "Cluster" ADD COLUMN     "clockAnchorAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;
