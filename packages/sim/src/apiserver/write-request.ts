@@ -97,8 +97,19 @@ export function writeOptions(
 
 /** The field manager of a write (`managerOrUserAgent`): `?fieldManager=`, else the User-Agent's first segment. */
 export function fieldManagerOf(req: ApiRequest): string {
-  return req.query?.fieldManager || fieldManagerFromUserAgent(req.userAgent ?? defaultUserAgent(req.user));
+  if (req.query?.fieldManager) return req.query.fieldManager;
+  const ua = req.userAgent ?? defaultUserAgent(req.user);
+  let manager = managerByUserAgent.get(ua);
+  if (manager === undefined) {
+    manager = fieldManagerFromUserAgent(ua);
+    // A handful of user agents repeat: remember them (bounded, for arbitrary client strings).
+    if (managerByUserAgent.size > 1000) managerByUserAgent.clear();
+    managerByUserAgent.set(ua, manager);
+  }
+  return manager;
 }
+
+const managerByUserAgent = new Map<string, string>();
 
 /** A request body as a value, with its JSON text when it came as one (for duplicate-field reports). */
 export interface ParsedBody {
