@@ -80,10 +80,13 @@ export interface NetworkReadyMessage extends Message {
   ready: boolean;
 }
 
+/** Timers are read-only data: one shared object serves every tick of every kubelet. */
+const TICK: Timer = Object.freeze({ name: "tick" });
+
 function tick(ctx: Context, s: KubeletState): void {
   // wait.JitterUntil(…, nodeStatusUpdateFrequency, 0.04): every 10 s plus up to 4 %.
   const period = s.cfg.settings.nodeStatusUpdateFrequencyMs;
-  ctx.setTimer(period + ctx.randomInt(Math.floor(period * 0.04)), { name: "tick" });
+  ctx.setTimer(period + ctx.randomInt(Math.floor(period * 0.04)), TICK);
 }
 
 function onRuntimeSynced(ctx: Context, s: KubeletState): void {

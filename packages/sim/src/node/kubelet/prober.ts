@@ -70,6 +70,7 @@ export function startProbes(
       timer: ctx.setTimer(first, { name: "probe", uid: w.uid, probe: key } as Timer),
       inflight: 0,
       sentAt: 0,
+      tag: `${w.uid}|${key}`,
       successes: 0,
       failures: 0,
       result: type === "readiness" ? "failure" : type === "liveness" ? "success" : null,
@@ -98,6 +99,9 @@ function findContainer(s: KubeletState, w: PodWorker, name: string): ProbedConta
     if (c.name === name) return c;
   return undefined;
 }
+
+/** The kubelet reaches its own node's pods without a network hop. */
+const SAME_NODE = Object.freeze({ latencyMs: 0 });
 
 const USER_AGENTS: Record<string, string> = {};
 
@@ -162,7 +166,7 @@ export function onProbeTimer(ctx: Context, s: KubeletState, uid: string, key: st
       : (p.grpc?.port ?? 0);
   const requestId = s.nextNetId++;
   pw.inflight = requestId;
-  const tag = `${uid}|${key}`;
+  const tag = pw.tag;
   if (p.httpGet) {
     const req: HttpGet = {
       verb: "HTTP-GET",
@@ -175,10 +179,10 @@ export function onProbeTimer(ctx: Context, s: KubeletState, uid: string, key: st
       userAgent: userAgent(s.cfg.kubeletVersion),
       tag,
     };
-    ctx.send(s.cfg.runtime, req, { latencyMs: 0 });
+    ctx.send(s.cfg.runtime, req, SAME_NODE);
   } else {
     const req: TcpConnect = { verb: "TCP-CONNECT", requestId, ip, port, tag };
-    ctx.send(s.cfg.runtime, req, { latencyMs: 0 });
+    ctx.send(s.cfg.runtime, req, SAME_NODE);
   }
 }
 

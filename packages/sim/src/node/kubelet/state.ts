@@ -38,6 +38,8 @@ export interface ProbeWorker {
   /** Request id of the probe in flight (0: none) and when it was sent. */
   inflight: number;
   sentAt: number;
+  /** `uid|container/type`: echoed by the runtime with the answer. */
+  tag: string;
   successes: number;
   failures: number;
   /** Current result; readiness starts as failure, liveness as success, startup as unknown. */

@@ -889,7 +889,12 @@ export interface HttpAnswer {
   body: string;
 }
 
-const NGINX_INDEX_BYTES = 615;
+/** nginx's default index.html is 615 bytes (answers are read-only: one object serves them all). */
+const NGINX_INDEX: HttpAnswer = Object.freeze({
+  status: 200,
+  bytes: 615,
+  body: "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>…",
+});
 const NGINX_404 =
   "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.27.3</center>\r\n</body>\r\n</html>\r\n";
 
@@ -906,12 +911,7 @@ export function httpResponse(
   const p = path.split("?")[0] ?? "/";
   switch (kind) {
     case "nginx":
-      if (p === "/" || p === "/index.html")
-        return {
-          status: 200,
-          bytes: NGINX_INDEX_BYTES,
-          body: "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>…",
-        };
+      if (p === "/" || p === "/index.html") return NGINX_INDEX;
       if (p === "/50x.html") return { status: 200, bytes: 497, body: "<!DOCTYPE html>…An error occurred.…" };
       return { status: 404, bytes: 153, body: NGINX_404 };
     case "httpd":
