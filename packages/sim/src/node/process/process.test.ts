@@ -169,4 +169,19 @@ describe("container processes", () => {
       forecastExit(start(["sh"], env({ stdin: true })).p, env({ stdin: true }), 0, 1000).exit,
     ).toBeNull();
   });
+
+  it("a leaking loop grows until the memory limit OOM-kills it", () => {
+    const e = env({
+      os: "debian",
+      binaries: ["python", "python3"],
+      repository: "docker.io/library/python",
+      tag: "3.12",
+    });
+    const { p } = start(["python", "-c", "a = []\nwhile True:\n    a.append(' ' * 1000000)"], e);
+    const f = forecastExit(p, e, 0, 3_600_000, 128 * 1024 * 1024);
+    expect(f.exit).toMatchObject({ code: 137, reason: "OOMKilled" });
+    // 9 MiB at start, 8 MiB/s: about 15 s to reach 128 MiB.
+    expect(f.exit!.at).toBeGreaterThan(14_000);
+    expect(f.exit!.at).toBeLessThan(16_000);
+  });
 });

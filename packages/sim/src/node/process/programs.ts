@@ -568,11 +568,14 @@ function pythonRun(argv: string[], env: ProcessEnv): ProgramRun {
       0,
     );
     const loops = /while\s+True\s*:/.test(code);
+    // A loop that keeps appending to a list leaks: memory grows until the limit OOM-kills it.
+    const leaks = loops && /\.append\(|\+=\s*\[|bytearray\(/.test(code);
     return base("python", env, {
       forever: loops,
       durationMs: 30 + sleeps,
       lines: loops ? [] : prints.map((text) => ({ after: 25, text })),
       rssBytes: 9 * MiB,
+      ...(leaks ? { rssSlopePerSec: 8 * MiB } : {}),
       stop: { handles: true, exitAfterMs: 5, exitCode: 143 },
     });
   }
