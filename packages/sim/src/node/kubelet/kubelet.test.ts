@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../api/types";
 import { crictl, PAUSE_IMAGE, readPodLogs, setCniFailure, setRegistryOutage } from "../node-host";
 import { piDigits } from "../process/pi";
 import { containerState, NodeHarness, podOn } from "../testing";
@@ -418,5 +417,3 @@ describe("kubelet: probes", () => {
     );
   });
 });
-
-export type { KubeObject };

@@ -12,7 +12,6 @@ import {
 import { NodeHarness, podOn } from "../testing";
 import type { ContainerLogsRequest, ContainerLogsResponse } from "./kubelet";
 import { kubeadmControlPlaneManifests } from "./static-pods";
-import { apiWatchPath } from "./test-helpers";
 
 const ms = (t: string, h: NodeHarness) => Date.parse(t) - h.sim.state.epochMs;
 
@@ -350,5 +349,3 @@ describe("kubelet: runtimes and failures to start", () => {
     });
   });
 });
-
-export { apiWatchPath };
