@@ -8,6 +8,9 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          // Whole-cluster simulations take seconds on a busy 2-core machine; a timeout is a
+          // hang detector here, never a speed assertion.
+          testTimeout: 30_000,
           include: ["{apps,packages,scripts,bench}/**/*.test.{ts,mjs}"],
           exclude: ["**/*.int.test.*", "**/node_modules/**", "**/e2e/**", "**/.next/**", "**/dist/**"],
         },
