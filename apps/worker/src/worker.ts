@@ -53,7 +53,15 @@ export async function startJobWorkers(deps: {
     worker.on("failed", (job, error) =>
       logger.warn({ job: job?.name, id: job?.id, err: error }, "job failed"),
     );
-    worker.on("error", (error) => logger.error({ err: error }, "worker error"));
+    // While Redis is down BullMQ reports every reconnect attempt; one line per outage is enough
+    // (/readyz says Redis is unreachable meanwhile).
+    let lastReported = 0;
+    worker.on("error", (error) => {
+      const now = Date.now();
+      if (now - lastReported < 30_000) return;
+      lastReported = now;
+      logger.error({ err: error }, "worker error (repeats within 30 s are not logged)");
+    });
   }
   await queues.schedule("purge-expired-guests", "maintenance.purge-expired-guests", HOUR_MS, {});
 
